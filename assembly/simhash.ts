@@ -1,0 +1,81 @@
+// 64-bit SimHash (M. Charikar, "Similarity estimation techniques from rounding algorithms",
+// STOC 2002, section 3; G. S. Manku, A. Jain, A. Das Sarma, "Detecting near-duplicates for web
+// crawling", WWW 2007): every shingle occurrence votes +1 for each set bit of its 64-bit hash and
+// -1 for each clear bit; the fingerprint keeps the bits with a positive total (ties give 0).
+//
+// Packed counters as in hash4j's FastSimHash (Dynatrace, hash4j, SimHash policy "FastSimHash"):
+// SPREAD[b] spreads the 8 bits of byte b over the 8 bytes of a u64, so adding SPREAD[byte k of h]
+// to acc[k] counts 8 bits at once in 8-bit lanes; lanes are flushed into 32-bit totals every 255
+// elements, before any lane can overflow.
+import { SPREAD_PTR } from "./layout";
+
+const ACC: usize = memory.data(64, 16);      // u64 x 8 packed 8-bit counters
+const TOTAL: usize = memory.data(256, 16);   // u32 x 64 bit counts
+let sinceFlush: i32 = 0;
+let elements: u32 = 0;
+
+export function initSpreadTable(): void {
+  for (let b = 0; b < 256; b++) {
+    let v: u64 = 0;
+    for (let i = 0; i < 8; i++) {
+      if ((b >>> i) & 1) v |= <u64>1 << (<u64>i << 3);
+    }
+    store<u64>(SPREAD_PTR + (<usize>b << 3), v);
+  }
+}
+
+function flush(): void {
+  for (let k = 0; k < 8; k++) {
+    const a = load<u64>(ACC + (<usize>k << 3));
+    for (let i = 0; i < 8; i++) {
+      const bit = (k << 3) + i;
+      const q = TOTAL + (<usize>bit << 2);
+      store<u32>(q, load<u32>(q) + <u32>((a >>> (<u64>i << 3)) & 0xFF));
+    }
+  }
+  memory.fill(ACC, 0, 64);
+  sinceFlush = 0;
+}
+
+export function simBegin(): void {
+  memory.fill(ACC, 0, 64);
+  memory.fill(TOTAL, 0, 256);
+  sinceFlush = 0;
+  elements = 0;
+}
+
+export function simAdd(elemPtr: usize, n: i32): void {
+  const end = elemPtr + (<usize>n << 3);
+  let a0 = load<u64>(ACC), a1 = load<u64>(ACC, 8), a2 = load<u64>(ACC, 16), a3 = load<u64>(ACC, 24);
+  let a4 = load<u64>(ACC, 32), a5 = load<u64>(ACC, 40), a6 = load<u64>(ACC, 48), a7 = load<u64>(ACC, 56);
+  for (let p = elemPtr; p < end; p += 8) {
+    const h = load<u64>(p);
+    a0 += load<u64>(SPREAD_PTR + (<usize>(h & 0xFF) << 3));
+    a1 += load<u64>(SPREAD_PTR + (<usize>((h >>> 8) & 0xFF) << 3));
+    a2 += load<u64>(SPREAD_PTR + (<usize>((h >>> 16) & 0xFF) << 3));
+    a3 += load<u64>(SPREAD_PTR + (<usize>((h >>> 24) & 0xFF) << 3));
+    a4 += load<u64>(SPREAD_PTR + (<usize>((h >>> 32) & 0xFF) << 3));
+    a5 += load<u64>(SPREAD_PTR + (<usize>((h >>> 40) & 0xFF) << 3));
+    a6 += load<u64>(SPREAD_PTR + (<usize>((h >>> 48) & 0xFF) << 3));
+    a7 += load<u64>(SPREAD_PTR + (<usize>(h >>> 56) << 3));
+    if (++sinceFlush == 255) {
+      store<u64>(ACC, a0); store<u64>(ACC, a1, 8); store<u64>(ACC, a2, 16); store<u64>(ACC, a3, 24);
+      store<u64>(ACC, a4, 32); store<u64>(ACC, a5, 40); store<u64>(ACC, a6, 48); store<u64>(ACC, a7, 56);
+      flush();
+      a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0; a6 = 0; a7 = 0;
+    }
+  }
+  store<u64>(ACC, a0); store<u64>(ACC, a1, 8); store<u64>(ACC, a2, 16); store<u64>(ACC, a3, 24);
+  store<u64>(ACC, a4, 32); store<u64>(ACC, a5, 40); store<u64>(ACC, a6, 48); store<u64>(ACC, a7, 56);
+  elements += <u32>n;
+}
+
+export function simFinish(): u64 {
+  flush();
+  let fp: u64 = 0;
+  for (let bit = 0; bit < 64; bit++) {
+    // set votes minus clear votes > 0  <=>  2 * set > elements
+    if (<u64>load<u32>(TOTAL + (<usize>bit << 2)) * 2 > <u64>elements) fp |= <u64>1 << <u64>bit;
+  }
+  return fp;
+}

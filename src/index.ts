@@ -1,0 +1,9 @@
+/**
+ * neardup: near-duplicate and templated-text detection. MinHash and SimHash kernels in
+ * WebAssembly behind a small, synchronous-after-init TypeScript API.
+ */
+export { init, initSync, usingSimd, type InitOptions } from "./kernel.js";
+export { MinHasher, jaccard, type MinHasherOptions, type MinHashAlgorithm } from "./minhash.js";
+export { SimHasher, hamming, type SimHasherOptions } from "./simhash.js";
+export { optimalParams } from "./params.js";
+export { shingles, normalizeText, type ShingleOptions } from "./text.js";
