@@ -52,10 +52,9 @@ export function fastAdd(elemPtr: usize, n: i32): void {
         const v = hi | (y & 0xFFFFFFFF);
         const q = SKETCH_PTR + (bin << 3);
         const old = load<u64>(q);
-        if (v < old) {
-          filled += i32(old == EMPTY64);
-          store<u64>(q, v);
-        }
+        // branchless: count a newly filled bin, keep the minimum
+        filled += i32(old == EMPTY64);
+        store<u64>(q, v < old ? v : old);
       }
     } else {
       const q = SKETCH_PTR + (<usize>(i - t) << 3);

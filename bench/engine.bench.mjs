@@ -45,6 +45,7 @@ const HELP = `Usage: node --expose-gc bench/engine.bench.mjs [options]
   --filter <s>         only tasks whose name contains <s> (case-insensitive;
                        comma-separated list = any of them)
   --time <ms>          time budget per task (default 1500, quick 300)
+  --check              only run the adapter checks (no timing), then exit
   --keep-going         on a failed adapter check, skip that task (exit code 1)
                        instead of aborting the whole run
   --out <file>         JSON output (default bench/results/engine.json;
@@ -60,6 +61,7 @@ try {
       quick: { type: 'boolean', default: false },
       filter: { type: 'string' },
       time: { type: 'string' },
+      check: { type: 'boolean', default: false },
       'keep-going': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -587,6 +589,7 @@ for (const t of active) {
     t.checks = impl.verify();
     t.fn = impl.fn;
     console.log(`  ok   ${t.name}`);
+    if (cli.check && t.checks?.length) console.log(`       ${JSON.stringify(t.checks)}`);
   } catch (err) {
     failures++;
     t.error = String(err?.stack ?? err);
@@ -599,6 +602,11 @@ for (const t of active) {
     continue;
   }
   bench.add(t.name, t.fn);
+}
+
+if (cli.check) {
+  console.log(failures ? `\n${failures} adapter check(s) failed.` : '\nall adapter checks passed.');
+  process.exit(failures ? 1 : 0);
 }
 
 console.log(
