@@ -38,3 +38,13 @@ export const P3: u64 = 0x165667B19E3779F9;
 @inline export function combine(h: u64, tokenHash: u64): u64 {
   return rotl<u64>(h ^ tokenHash, 23) * P3;
 }
+
+/** 32-bit integer hash, two xorshift-multiply rounds ("lowbias32", C. Wellons' hash-prospector). */
+@inline export function mix32(x: u32): u32 {
+  x ^= x >>> 16;
+  x *= 0x21F0AAAD;
+  x ^= x >>> 15;
+  x *= 0x735A2D97;
+  x ^= x >>> 15;
+  return x;
+}

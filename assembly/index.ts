@@ -5,12 +5,16 @@ import {
   PARAM_A_PTR, PARAM_B_PTR, SEEDS_PTR, ROUNDKEY_PTR, ELEM_PTR, ELEM_CAP, DOCS_PTR, DOCS_CAP, OUT_PTR,
   OUT_BYTES, INPUT_PTR, MAX_PERM, MAX_SHINGLE, growInputTo, inputCapacity as capacity,
 } from "./layout";
-import { setConfig, T, ALGO, ALGO_SIMHASH, ALGO_DATASKETCH, SHINGLE_SEED } from "./config";
+import { setConfig, T, ALGO, ALGO_SIMHASH, ALGO_DATASKETCH, ALGO_DUMP, SHINGLE_SEED } from "./config";
+import { setRandomRounds } from "./minhash";
 import { fmix64, hashBytes, P1, P2 } from "./hash";
 import { initClassTable, shingleDoc } from "./shingle";
 import { initSpreadTable } from "./simhash";
-import { sinkBegin, sinkAdd, sinkPush, sinkFinish } from "./sink";
+import { sinkBegin, sinkAdd, sinkPush32, sinkPush64, sinkFinish } from "./sink";
 import { sha1Init, sha1Update, sha1FinalHash32 } from "./sha1";
+
+/** Random-bin rounds of the 'fast' sketch before its per-bin rounds (minhash.ts). */
+const FAST_RANDOM_ROUNDS: i32 = 6;
 
 initClassTable();
 initSpreadTable();
@@ -54,12 +58,18 @@ export function configure(algo: i32, t: i32, k: i32, unitChar: bool, lower: bool
   // "neardup!" as a 64-bit constant, so seed 0 does not give an all-zero key.
   const base = fmix64(<u64>seed ^ 0x6E65617264757021);
   setConfig(algo, t, k, unitChar, lower, collapse, fmix64(base + P1), fmix64(base + 2 * P1));
-  for (let i = 0; i < 2 * t; i++) {
+  for (let i = 0; i < FAST_RANDOM_ROUNDS + t; i++) {
     store<u64>(ROUNDKEY_PTR + (<usize>i << 3), fmix64(base + <u64>(i + 3) * P1));
   }
+  setRandomRounds(FAST_RANDOM_ROUNDS);
   for (let i = 0; i < t; i++) {
     store<u32>(SEEDS_PTR + (<usize>i << 2), <u32>fmix64(base ^ (<u64>(i + 1) * P2)));
   }
+}
+
+/** SimHash and dump use 64-bit element hashes, the MinHash algorithms 32-bit ones. */
+@inline function wide(): bool {
+  return ALGO == ALGO_SIMHASH || ALGO == ALGO_DUMP;
 }
 
 @inline function outStride(): usize {
@@ -100,18 +110,22 @@ export function signShingles(count: i32, first: bool, last: bool): void {
     if (ALGO == ALGO_DATASKETCH) {
       sha1Init();
       sha1Update(s, len);
-      sinkPush(<u64>sha1FinalHash32());
+      sinkPush32(sha1FinalHash32());
     } else {
-      sinkPush(fmix64(hashBytes(s, len, SHINGLE_SEED ^ P2)));
+      const h = fmix64(hashBytes(s, len, SHINGLE_SEED ^ P2));
+      if (wide()) sinkPush64(h);
+      else sinkPush32(<u32>h ^ <u32>(h >>> 32));
     }
   }
   if (last) sinkFinish(OUT_PTR);
 }
 
-/** Signs the set of `n` 64-bit element hashes the caller wrote to ELEM (a test and research hook). */
+/** Signs the set of `n` element hashes the caller wrote to ELEM: u32 for the MinHash algorithms,
+ *  u64 for SimHash (a test and research hook). */
 export function signElements(n: i32): void {
   assert(n >= 0 && n <= ELEM_CAP, "too many elements");
   sinkBegin();
   sinkAdd(ELEM_PTR, n);
   sinkFinish(OUT_PTR);
 }
+

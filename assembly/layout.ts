@@ -2,7 +2,7 @@
 // pointers and capacities through `layout(field)` once, builds typed-array views over them, and
 // rebuilds the views whenever `memory.buffer` changes (only `ensureInput` ever grows memory).
 //
-//   __heap_base (rounded up to 64)
+//   static data (addresses fixed at compile time)
 //   +------------------+ PARAM_A_PTR   u64 x MAX_PERM   datasketch permutation a_k
 //   | PARAM_A          |
 //   +------------------+ PARAM_B_PTR   u64 x MAX_PERM   datasketch permutation b_k
@@ -21,7 +21,8 @@
 //   | DOCS             |
 //   +------------------+ OUT_PTR       OUT_BYTES        signatures (u32 rows) or fingerprints (u64)
 //   | OUT              |
-//   +------------------+ INPUT_PTR     UTF-8 bytes of the documents; runs to the end of memory
+//   ... other static data (SHA-1 block, token buffer, ...)
+//   +------------------+ INPUT_PTR     (__heap_base rounded up to 64) UTF-8 bytes of the documents; runs to the end of memory
 //   | INPUT ...        |               (minus INPUT_SLACK) and grows on demand via ensureInput
 //   +------------------+ memory end
 
@@ -36,17 +37,19 @@ const INITIAL_INPUT: i32 = 1 << 20;
 
 @inline function align64(p: usize): usize { return (p + 63) & ~(<usize>63); }
 
-export const PARAM_A_PTR: usize = align64(__heap_base);
-export const PARAM_B_PTR: usize = PARAM_A_PTR + <usize>MAX_PERM * 8;
-export const SEEDS_PTR: usize = PARAM_B_PTR + <usize>MAX_PERM * 8;
-export const ROUNDKEY_PTR: usize = SEEDS_PTR + <usize>MAX_PERM * 4;
-export const SKETCH_PTR: usize = ROUNDKEY_PTR + <usize>MAX_PERM * 16;
-export const CLASS_PTR: usize = SKETCH_PTR + <usize>MAX_PERM * 8;
-export const SPREAD_PTR: usize = CLASS_PTR + 256;
-export const ELEM_PTR: usize = SPREAD_PTR + 256 * 8;
-export const DOCS_PTR: usize = ELEM_PTR + <usize>ELEM_CAP * 8;
-export const OUT_PTR: usize = align64(DOCS_PTR + <usize>(DOCS_CAP + 1) * 4);
-export const INPUT_PTR: usize = OUT_PTR + <usize>OUT_BYTES;
+// Fixed regions are static data (memory.data), so their addresses are compile-time constants in
+// the hot loops; INPUT starts after all static data and runs to the end of memory.
+export const PARAM_A_PTR: usize = memory.data(MAX_PERM * 8, 64);
+export const PARAM_B_PTR: usize = memory.data(MAX_PERM * 8, 64);
+export const SEEDS_PTR: usize = memory.data(MAX_PERM * 4, 64);
+export const ROUNDKEY_PTR: usize = memory.data(MAX_PERM * 16, 64);
+export const SKETCH_PTR: usize = memory.data(MAX_PERM * 8, 64);
+export const CLASS_PTR: usize = memory.data(256, 64);
+export const SPREAD_PTR: usize = memory.data(256 * 8, 64);
+export const ELEM_PTR: usize = memory.data(ELEM_CAP * 8 + 64, 64);
+export const DOCS_PTR: usize = memory.data((DOCS_CAP + 1) * 4, 64);
+export const OUT_PTR: usize = memory.data(OUT_BYTES, 64);
+export const INPUT_PTR: usize = align64(__heap_base);
 
 /** Grows memory (if needed) so that INPUT holds `bytes` plus slack. Returns false when the host refuses. */
 export function growInputTo(bytes: i32): bool {

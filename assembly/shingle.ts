@@ -8,23 +8,33 @@
 //              and leading/trailing whitespace is dropped.
 //
 // A shingle is K consecutive tokens; a document with 1..K-1 tokens yields one shingle of all of
-// them; a document without tokens yields no shingle. Shingle hashes go to the sink (sink.ts).
-import { K, UNIT_CHAR, LOWER, COLLAPSE, TOKEN_SEED, SHINGLE_SEED, ALGO, ALGO_DATASKETCH } from "./config";
+// them; a document without tokens yields no shingle.
+//
+// Hashes. token: th = hashBytes(bytes, TOKEN_SEED) (64-bit, hash.ts).
+//   wide   (SimHash, dump):      shingle = fmix64(fold of combine(h, th_j) from SHINGLE_SEED), u64.
+//   narrow ('fast', 'classic'):  t32_j = lo32(th_j) ^ hi32(th_j);
+//                                h = lo32(SHINGLE_SEED); h = rotl32(h ^ t32_j, 13) * 0x9E3779B1 per
+//                                token; shingle = mix32(h), u32. Computed 4 windows per v128.
+//   'datasketch':                SHA-1 of the shingle's bytes (words joined by one space), u32.
+import { K, UNIT_CHAR, LOWER, COLLAPSE, TOKEN_SEED, SHINGLE_SEED, ALGO, ALGO_DATASKETCH, ALGO_FAST, ALGO_CLASSIC } from "./config";
 import { CLASS_PTR } from "./layout";
-import { hashBytes, combine, fmix64 } from "./hash";
+import { hashBytes, combine, fmix64, mix32 } from "./hash";
 import { sha1Init, sha1Update, sha1Byte, sha1FinalHash32 } from "./sha1";
-import { sinkPush } from "./sink";
+import { sinkPush64, sinkPush32, sinkReserve32, sinkCommit32 } from "./sink";
 
 // Tokens of the current document wait in TOK until their shingles are emitted. TOK is drained
 // whenever it fills (keeping the last K-1 tokens, which start the next windows), so documents of
 // any length stream through it.
-//   TOK_H: u64 x TOK_CAP token hashes | TOK_S, TOK_E: u32 x TOK_CAP token start/end pointers
+//   TOK_H: u64 x TOK_CAP token hashes | TOK_32: u32 folded hashes (+ SIMD over-read pad)
+//   TOK_S, TOK_E: u32 x TOK_CAP token start/end pointers
 const TOK_CAP: i32 = 4096;
 const TOK_H: usize = memory.data(TOK_CAP * 8, 16);
+const TOK_32: usize = memory.data(TOK_CAP * 4 + 64 * 4 + 16, 16);
 const TOK_S: usize = memory.data(TOK_CAP * 4, 16);
 const TOK_E: usize = memory.data(TOK_CAP * 4, 16);
-let ntok: i32 = 0;      // tokens waiting in TOK
-let drained: bool = false;  // TOK was drained mid-document (so it had K or more tokens)
+let ntok: i32 = 0;          // tokens waiting in TOK
+let drained: bool = false;  // TOK was drained mid-document (so the document had K or more tokens)
+let narrow: bool = false;   // 32-bit shingle hashes ('fast', 'classic')
 
 export function initClassTable(): void {
   for (let b = 0; b < 256; b++) {
@@ -41,8 +51,12 @@ function lowerAscii(p: usize, end: usize): void {
   }
 }
 
-/** Emits the shingle of tokens TOK[i .. i+count). */
-@inline function emitShingle(i: i32, count: i32): void {
+@inline function narrowStep(h: u32, t: u32): u32 {
+  return rotl<u32>(h ^ t, 13) * 0x9E3779B1;
+}
+
+/** The shingle of tokens TOK[i .. i+count): wide, or 'datasketch', or one narrow window. */
+function emitOne(i: i32, count: i32): void {
   if (ALGO == ALGO_DATASKETCH) {
     // datasketch hashes the shingle's bytes: words joined by one space (char mode: concatenated).
     sha1Init();
@@ -51,12 +65,47 @@ function lowerAscii(p: usize, end: usize): void {
       const s = load<u32>(TOK_S + (<usize>j << 2));
       sha1Update(<usize>s, <i32>(load<u32>(TOK_E + (<usize>j << 2)) - s));
     }
-    sinkPush(<u64>sha1FinalHash32());
-    return;
+    sinkPush32(sha1FinalHash32());
+  } else if (narrow) {
+    let h = <u32>SHINGLE_SEED;
+    for (let j = i; j < i + count; j++) h = narrowStep(h, load<u32>(TOK_32 + (<usize>j << 2)));
+    sinkPush32(mix32(h));
+  } else {
+    let h = SHINGLE_SEED;
+    for (let j = i; j < i + count; j++) h = combine(h, load<u64>(TOK_H + (<usize>j << 3)));
+    sinkPush64(fmix64(h));
   }
-  let h = SHINGLE_SEED;
-  for (let j = i; j < i + count; j++) h = combine(h, load<u64>(TOK_H + (<usize>j << 3)));
-  sinkPush(fmix64(h));
+}
+
+/** Narrow hashes of `windows` K-token windows starting at TOK_32[i], written to `out` (u32). */
+function narrowWindows(i: i32, windows: i32, out: usize): void {
+  const k = K;
+  const seed = <u32>SHINGLE_SEED;
+  let w = 0;
+  if (ASC_FEATURE_SIMD) {
+    const mul = i32x4.splat(0x9E3779B1);
+    const m1 = i32x4.splat(0x21F0AAAD);
+    const m2 = i32x4.splat(0x735A2D97);
+    for (; w + 4 <= windows; w += 4) {
+      let h = i32x4.splat(seed);
+      const base = TOK_32 + (<usize>(i + w) << 2);
+      for (let j = 0; j < k; j++) {
+        const x = v128.xor(h, v128.load(base + (<usize>j << 2)));
+        h = i32x4.mul(v128.or(i32x4.shl(x, 13), i32x4.shr_u(x, 19)), mul);
+      }
+      h = v128.xor(h, i32x4.shr_u(h, 16));
+      h = i32x4.mul(h, m1);
+      h = v128.xor(h, i32x4.shr_u(h, 15));
+      h = i32x4.mul(h, m2);
+      h = v128.xor(h, i32x4.shr_u(h, 15));
+      v128.store(out + (<usize>w << 2), h);
+    }
+  }
+  for (; w < windows; w++) {
+    let h = seed;
+    for (let j = 0; j < k; j++) h = narrowStep(h, load<u32>(TOK_32 + (<usize>(i + w + j) << 2)));
+    store<u32>(out + (<usize>w << 2), mix32(h));
+  }
 }
 
 /** Emits every complete window in TOK and keeps the last K-1 tokens for the next ones. */
@@ -64,9 +113,20 @@ function drain(): void {
   const k = K;
   if (ntok < k) return;
   const windows = ntok - k + 1;
-  for (let i = 0; i < windows; i++) emitShingle(i, k);
+  if (narrow) {
+    let done = 0;
+    while (done < windows) {
+      const room = sinkReserve32();
+      const c = windows - done < room ? windows - done : room;
+      narrowWindows(done, c, sinkCommit32(c));
+      done += c;
+    }
+  } else {
+    for (let i = 0; i < windows; i++) emitOne(i, k);
+  }
   const keep = k - 1;
   memory.copy(TOK_H, TOK_H + (<usize>windows << 3), <usize>keep << 3);
+  memory.copy(TOK_32, TOK_32 + (<usize>windows << 2), <usize>keep << 2);
   memory.copy(TOK_S, TOK_S + (<usize>windows << 2), <usize>keep << 2);
   memory.copy(TOK_E, TOK_E + (<usize>windows << 2), <usize>keep << 2);
   ntok = keep;
@@ -74,57 +134,65 @@ function drain(): void {
 
 @inline function token(s: usize, e: usize): void {
   const n = ntok;
-  if (ALGO != ALGO_DATASKETCH) store<u64>(TOK_H + (<usize>n << 3), hashBytes(s, <i32>(e - s), TOKEN_SEED));
+  if (ALGO != ALGO_DATASKETCH) {
+    const h = hashBytes(s, <i32>(e - s), TOKEN_SEED);
+    store<u64>(TOK_H + (<usize>n << 3), h);
+    store<u32>(TOK_32 + (<usize>n << 2), <u32>h ^ <u32>(h >>> 32));
+  }
   store<u32>(TOK_S + (<usize>n << 2), <u32>s);
   store<u32>(TOK_E + (<usize>n << 2), <u32>e);
   ntok = n + 1;
   if (n + 1 == TOK_CAP) { drain(); drained = true; }
 }
 
+/** Bitmask of the word bytes among the 16 at `p` (folding A-Z in place when `lower`). */
+@inline function wordMask16(p: usize, lower: bool): u64 {
+  let v = v128.load(p);
+  const bit = i8x16.splat(0x20);
+  if (lower) {
+    const isUpper = v128.and(i8x16.gt_s(v, i8x16.splat(0x40)), i8x16.lt_s(v, i8x16.splat(0x5B)));
+    v = v128.or(v, v128.and(isUpper, bit));
+    v128.store(p, v);
+  }
+  const f = v128.or(v, bit);
+  const alpha = v128.and(i8x16.gt_s(f, i8x16.splat(0x60)), i8x16.lt_s(f, i8x16.splat(0x7B)));
+  const digit = v128.and(i8x16.gt_s(v, i8x16.splat(0x2F)), i8x16.lt_s(v, i8x16.splat(0x3A)));
+  const high = i8x16.lt_s(v, i8x16.splat(0));  // bytes >= 0x80
+  return <u64><u32>i8x16.bitmask(v128.or(v128.or(alpha, digit), high));
+}
+
 /**
- * Word mode, SIMD: 16 bytes at a time, fold A-Z, build the bitmask of word bytes, and find word
+ * Word mode, SIMD: 64 bytes at a time, fold A-Z, build the 64-bit mask of word bytes, and find word
  * starts and ends as the bits where the mask changes (the boundary-bitmask technique of
  * simdjson's stage 1: G. Langdale, D. Lemire, "Parsing gigabytes of JSON per second", VLDB J.
  * 2019, section 3). Bytes past `end` are masked off (and may be case-folded: harmless, they are
- * the next document of the same batch or slack).
+ * the next document of the same batch or INPUT_SLACK).
  */
 function wordsSimd(p: usize, end: usize, lower: bool): void {
-  const bit = i8x16.splat(0x20);
-  const az0 = i8x16.splat(0x60), az1 = i8x16.splat(0x7B);   // 'a'-1, 'z'+1 after |0x20
-  const AZ0 = i8x16.splat(0x40), AZ1 = i8x16.splat(0x5B);   // 'A'-1, 'Z'+1
-  const d0 = i8x16.splat(0x2F), d1 = i8x16.splat(0x3A);     // '0'-1, '9'+1
-  const zero = i8x16.splat(0);
-  let prev: u32 = 0;          // was the byte before this chunk a word byte (0 or 1)
+  let prev: u64 = 0;          // was the byte before this block a word byte (0 or 1)
   let wordStart: usize = p;
-  for (let base = p; base < end; base += 16) {
-    let v = v128.load(base);
-    if (lower) {
-      const isUpper = v128.and(i8x16.gt_s(v, AZ0), i8x16.lt_s(v, AZ1));
-      v = v128.or(v, v128.and(isUpper, bit));
-      v128.store(base, v);
-    }
-    const f = v128.or(v, bit);
-    const alpha = v128.and(i8x16.gt_s(f, az0), i8x16.lt_s(f, az1));
-    const digit = v128.and(i8x16.gt_s(v, d0), i8x16.lt_s(v, d1));
-    const high = i8x16.lt_s(v, zero);
-    let m = <u32>i8x16.bitmask(v128.or(v128.or(alpha, digit), high));
+  for (let base = p; base < end; base += 64) {
+    let m = wordMask16(base, lower) | (wordMask16(base + 16, lower) << 16) |
+      (wordMask16(base + 32, lower) << 32) | (wordMask16(base + 48, lower) << 48);
     const left = end - base;
-    if (left < 16) m &= (<u32>1 << <u32>left) - 1;
+    if (left < 64) m &= (<u64>1 << <u64>left) - 1;
     let x = m ^ ((m << 1) | prev);
-    prev = (m >>> 15) & 1;
+    prev = m >>> 63;
     while (x != 0) {
-      const i = ctz<u32>(x);
+      const i = <usize>ctz<u64>(x);
       x &= x - 1;
-      if ((m >>> i) & 1) wordStart = base + <usize>i;
-      else token(wordStart, base + <usize>i);
+      if ((m >>> <u64>i) & 1) wordStart = base + i;
+      else token(wordStart, base + i);
     }
   }
   if (prev) token(wordStart, end);
 }
 
-/** Tokenizes the document in [p, end) and pushes its shingle hashes to the sink. */
+/** Tokenizes the document in [p, end) and sends its shingle hashes to the sink. */
 export function shingleDoc(p: usize, end: usize): void {
   ntok = 0;
+  drained = false;
+  narrow = ALGO == ALGO_FAST || ALGO == ALGO_CLASSIC;
   const k = K;
   if (!UNIT_CHAR) {
     if (ASC_FEATURE_SIMD) {
@@ -160,7 +228,6 @@ export function shingleDoc(p: usize, end: usize): void {
     }
   }
   // Fewer than K tokens in the whole document (TOK never drained): one shingle of all of them.
-  if (ntok > 0 && ntok < k && !drained) emitShingle(0, ntok);
+  if (ntok > 0 && ntok < k && !drained) emitOne(0, ntok);
   else drain();
-  drained = false;
 }
