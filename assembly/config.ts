@@ -7,6 +7,8 @@ export const ALGO_DATASKETCH: i32 = 2;
 export const ALGO_SIMHASH: i32 = 3;
 /** Test hook: shingle hashes are copied to OUT instead of being sketched. */
 export const ALGO_DUMP: i32 = 4;
+/** Test and shingles() hook: token spans are written to OUT instead of being hashed. */
+export const ALGO_SPANS: i32 = 5;
 
 export let ALGO: i32 = ALGO_FAST;
 /** Number of slots (numPerm). */

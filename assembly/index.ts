@@ -8,7 +8,9 @@ import {
 import { setConfig, T, ALGO, ALGO_SIMHASH, ALGO_DATASKETCH, ALGO_DUMP, SHINGLE_SEED } from "./config";
 import { setRandomRounds } from "./minhash";
 import { fmix64, hashBytes, P1, P2 } from "./hash";
-import { initClassTable, shingleDoc } from "./shingle";
+import { initClassTable, shingleDoc, spanCount } from "./shingle";
+import { initUnicode } from "./unicode";
+export { spanCount };
 import { initSpreadTable } from "./simhash";
 import { sinkBegin, sinkAdd, sinkPush32, sinkPush64, sinkFinish } from "./sink";
 import { sha1Init, sha1Update, sha1FinalHash32 } from "./sha1";
@@ -17,6 +19,7 @@ import { sha1Init, sha1Update, sha1FinalHash32 } from "./sha1";
 const FAST_RANDOM_ROUNDS: i32 = 6;
 
 initClassTable();
+initUnicode();
 initSpreadTable();
 
 /** Layout fields, in this order, for `layout(i)`. */
@@ -73,11 +76,12 @@ export function configure(algo: i32, t: i32, k: i32, unitChar: bool, lower: bool
 }
 
 @inline function outStride(): usize {
-  return ALGO == ALGO_SIMHASH ? 8 : <usize>T << 2;
+  return ALGO == ALGO_SIMHASH ? 8 : ALGO >= ALGO_DUMP ? 0 : <usize>T << 2;
 }
 
 /**
- * Signs `count` documents: document d is INPUT[DOCS[d] .. DOCS[d+1]). Writes one signature
+ * Signs `count` documents: document d is INPUT[DOCS[d] .. DOCS[d+1]), offsets in the low 31 bits;
+ * bit 31 of DOCS[d+1] flags a document with non-ASCII bytes. Writes one signature
  * (T x u32) or fingerprint (u64) per document to OUT, row after row. Returns the number of
  * hashes written in dump mode (test hook), else 0.
  */
@@ -86,10 +90,11 @@ export function signDocs(count: i32): i32 {
   let r = 0;
   const stride = outStride();
   for (let d = 0; d < count; d++) {
-    const s = INPUT_PTR + <usize>load<u32>(DOCS_PTR + (<usize>d << 2));
-    const e = INPUT_PTR + <usize>load<u32>(DOCS_PTR + (<usize>(d + 1) << 2));
+    const s = INPUT_PTR + <usize>(load<u32>(DOCS_PTR + (<usize>d << 2)) & 0x7FFFFFFF);
+    const endWord = load<u32>(DOCS_PTR + (<usize>(d + 1) << 2));
+    const e = INPUT_PTR + <usize>(endWord & 0x7FFFFFFF);
     sinkBegin();
-    shingleDoc(s, e);
+    shingleDoc(s, e, (endWord >>> 31) == 0);
     r = sinkFinish(OUT_PTR + <usize>d * stride);
   }
   return r;

@@ -1,9 +1,13 @@
 // Tokens and shingles. The TypeScript side hands the kernel UTF-8 text in which every byte is
-// either an ASCII byte or part of a non-ASCII code point; for non-ASCII texts it has already
-// applied Unicode normalization and replaced every run of non-letter/digit characters by a space
-// (see src/text.ts), so the kernel's byte rules below are the whole tokenizer:
+// valid UTF-8; when normalizing a non-ASCII text it has already applied NFKC, case folding and
+// removed invisible characters (src/text.ts). The tokenizer:
 //
-//   word mode: a word is a maximal run of bytes in [0-9A-Za-z] or >= 0x80; everything else separates.
+//   word mode, ASCII document: a word is a maximal run of [0-9A-Za-z]; anything else separates.
+//   word mode, other documents (flagged by the caller): UTF-8 is decoded and each code point
+//              classified (unicode.ts): letters and digits form words, combining marks continue
+//              the current word, each letter of a script written without spaces (Han, kana,
+//              Thai, Lao, Khmer, Myanmar) is a word of its own (with its marks), and everything
+//              else, invisible characters included, separates.
 //   char mode: a token is one code point; with COLLAPSE, runs of ASCII whitespace become one space
 //              and leading/trailing whitespace is dropped.
 //
@@ -16,8 +20,9 @@
 //                                h = lo32(SHINGLE_SEED); h = rotl32(h ^ t32_j, 13) * 0x9E3779B1 per
 //                                token; shingle = mix32(h), u32. Computed 4 windows per v128.
 //   'datasketch':                SHA-1 of the shingle's bytes (words joined by one space), u32.
-import { K, UNIT_CHAR, LOWER, COLLAPSE, TOKEN_SEED, SHINGLE_SEED, ALGO, ALGO_DATASKETCH, ALGO_FAST, ALGO_CLASSIC } from "./config";
-import { CLASS_PTR } from "./layout";
+import { K, UNIT_CHAR, LOWER, COLLAPSE, TOKEN_SEED, SHINGLE_SEED, ALGO, ALGO_DATASKETCH, ALGO_FAST, ALGO_CLASSIC, ALGO_SPANS } from "./config";
+import { CLASS_PTR, OUT_PTR, OUT_BYTES } from "./layout";
+import { classOf, CLS_WORD, CLS_STANDALONE, CLS_MARK } from "./unicode";
 import { hashBytes, combine, fmix64, mix32 } from "./hash";
 import { sha1Init, sha1Update, sha1Byte, sha1FinalHash32 } from "./sha1";
 import { sinkPush64, sinkPush32, sinkReserve32, sinkCommit32 } from "./sink";
@@ -35,6 +40,12 @@ const TOK_E: usize = memory.data(TOK_CAP * 4, 16);
 let ntok: i32 = 0;          // tokens waiting in TOK
 let drained: bool = false;  // TOK was drained mid-document (so the document had K or more tokens)
 let narrow: bool = false;   // 32-bit shingle hashes ('fast', 'classic')
+let spans: i32 = 0;         // spans mode (test and shingles() hook): tokens written to OUT
+
+/** Number of token spans written by the last spans-mode document. */
+export function spanCount(): i32 {
+  return spans;
+}
 
 export function initClassTable(): void {
   for (let b = 0; b < 256; b++) {
@@ -133,6 +144,15 @@ function drain(): void {
 }
 
 @inline function token(s: usize, e: usize): void {
+  if (ALGO == ALGO_SPANS) {
+    // (start, end) byte pairs, as offsets from the document's INPUT pointer base, to OUT
+    if (spans < (OUT_BYTES >>> 3)) {
+      store<u32>(OUT_PTR + (<usize>spans << 3), <u32>s);
+      store<u32>(OUT_PTR + (<usize>spans << 3) + 4, <u32>e);
+    }
+    spans++;
+    return;
+  }
   const n = ntok;
   if (ALGO != ALGO_DATASKETCH) {
     const h = hashBytes(s, <i32>(e - s), TOKEN_SEED);
@@ -188,13 +208,60 @@ function wordsSimd(p: usize, end: usize, lower: bool): void {
   if (prev) token(wordStart, end);
 }
 
-/** Tokenizes the document in [p, end) and sends its shingle hashes to the sink. */
-export function shingleDoc(p: usize, end: usize): void {
+/** Word mode for documents with non-ASCII bytes: decode UTF-8, classify each code point. */
+function wordsUnicode(p: usize, end: usize): void {
+  let inTok = false;
+  let alone = false;   // the current token is a stand-alone letter
+  let start: usize = p;
+  while (p < end) {
+    const c = <u32>load<u8>(p);
+    let cls: u32, len: usize;
+    if (c < 0x80) {
+      cls = <u32>load<u8>(CLASS_PTR + <usize>c);
+      len = 1;
+    } else if (c < 0xE0) {
+      cls = classOf(((c & 0x1F) << 6) | (<u32>load<u8>(p, 1) & 0x3F));
+      len = 2;
+    } else if (c < 0xF0) {
+      cls = classOf(((c & 0x0F) << 12) | ((<u32>load<u8>(p, 1) & 0x3F) << 6) | (<u32>load<u8>(p, 2) & 0x3F));
+      len = 3;
+    } else {
+      cls = classOf(((c & 0x07) << 18) | ((<u32>load<u8>(p, 1) & 0x3F) << 12) |
+        ((<u32>load<u8>(p, 2) & 0x3F) << 6) | (<u32>load<u8>(p, 3) & 0x3F));
+      len = 4;
+    }
+    if (cls == CLS_WORD) {
+      if (inTok && alone) { token(start, p); inTok = false; }
+      if (!inTok) { start = p; inTok = true; alone = false; }
+    } else if (cls == CLS_STANDALONE) {
+      if (inTok) token(start, p);
+      start = p; inTok = true; alone = true;
+    } else if (cls == CLS_MARK) {
+      if (!inTok) { start = p; inTok = true; alone = false; }
+    } else if (inTok) {
+      // separators and invisible characters end the token
+      token(start, p);
+      inTok = false;
+    }
+    p += len;
+  }
+  if (inTok) token(start, end);
+}
+
+/**
+ * Tokenizes the document in [p, end) and sends its shingle hashes to the sink. `ascii` says the
+ * document has no byte >= 0x80 (the caller knows it from the encoder's output length).
+ */
+export function shingleDoc(p: usize, end: usize, ascii: bool): void {
   ntok = 0;
   drained = false;
+  spans = 0;
   narrow = ALGO == ALGO_FAST || ALGO == ALGO_CLASSIC;
   const k = K;
-  if (!UNIT_CHAR) {
+  if (!UNIT_CHAR && !ascii) {
+    if (LOWER) lowerAscii(p, end);
+    wordsUnicode(p, end);
+  } else if (!UNIT_CHAR) {
     if (ASC_FEATURE_SIMD) {
       wordsSimd(p, end, LOWER);
     } else {

@@ -6,4 +6,5 @@ export { init, initSync, usingSimd, type InitOptions } from "./kernel.js";
 export { MinHasher, jaccard, type MinHasherOptions, type MinHashAlgorithm } from "./minhash.js";
 export { SimHasher, hamming, type SimHasherOptions } from "./simhash.js";
 export { optimalParams } from "./params.js";
-export { shingles, normalizeText, type ShingleOptions } from "./text.js";
+export { normalizeText, type ShingleOptions } from "./text.js";
+export { shingles, tokens } from "./shingles.js";

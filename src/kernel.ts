@@ -20,10 +20,11 @@ export interface KernelExports {
   signDocs(count: number): number;
   signShingles(count: number, first: number, last: number): void;
   signElements(n: number): void;
+  spanCount(): number;
 }
 
 /** Algorithm codes shared with assembly/config.ts. */
-export const enum Algo { Fast = 0, Classic = 1, Datasketch = 2, SimHash = 3, Dump = 4 }
+export const enum Algo { Fast = 0, Classic = 1, Datasketch = 2, SimHash = 3, Dump = 4, Spans = 5 }
 
 /** A kernel configuration; the kernel is re-configured when a different one calls in. */
 export interface KernelConfig {
@@ -68,12 +69,20 @@ export class Kernel {
   u64!: BigUint64Array;
   input!: Uint8Array;
   docs!: Uint32Array;
+  /** Whether the last `writeText` wrote non-ASCII bytes. */
+  nonAscii = false;
+  /** Raw kernel exports, bypassing the loader's argument-count wrappers on hot paths. */
+  readonly raw: KernelExports;
   private buffer: ArrayBuffer | null = null;
   private current: KernelConfig | null = null;
 
   constructor(exports: KernelExports, simd: boolean) {
     this.exports = exports;
     this.simd = simd;
+    const rawOf = (f: unknown) => ((f as { original?: unknown }).original ?? f);
+    this.raw = Object.fromEntries(
+      Object.entries(exports).map(([name, v]) => [name, typeof v === "function" ? rawOf(v) : v]),
+    ) as unknown as KernelExports;
     const L = (i: number) => exports.layout(i) >>> 0;
     this.PARAM_A = L(0); this.PARAM_B = L(1); this.ELEM = L(3); this.ELEM_CAP = L(4);
     this.DOCS = L(5); this.DOCS_CAP = L(6); this.OUT = L(7); this.OUT_BYTES = L(8);
@@ -125,14 +134,21 @@ export class Kernel {
     this.ensureInput(pos + text.length * 3);
     const view = pos === 0 ? this.input : this.input.subarray(pos);
     const written = encoder.encodeInto(text, view).written;
-    if (written === text.length) return written;
+    this.nonAscii = written !== text.length;
+    if (!this.nonAscii || !normalize) return written;
     const prepared = prepareText(text, unit, normalize);
     this.ensureInput(pos + prepared.length * 3);
     return encoder.encodeInto(prepared, pos === 0 ? this.input : this.input.subarray(pos)).written;
   }
 
+  /** A DOCS end entry: the end offset, with bit 31 set if the last written text was not ASCII. */
+  docFlag(end: number): number {
+    return this.nonAscii ? (end | 0x80000000) >>> 0 : end;
+  }
+
   /** Writes raw bytes (or a string's UTF-8) at INPUT[pos..]; returns the byte length. */
   writeBytes(data: string | Uint8Array, pos: number): number {
+    this.nonAscii = false;
     if (typeof data === "string") {
       this.ensureInput(pos + data.length * 3);
       return encoder.encodeInto(data, this.input.subarray(pos)).written;

@@ -38,7 +38,7 @@ function fillBatch(k: Kernel, n: number, start: number, maxDocs: number, write: 
     if (count > 0 && pos >= 1 << 20) break;
     pos += write(start + count, pos);
     count++;
-    k.docs[count] = pos;
+    docs[count] = k.docFlag(pos);
   }
   return count;
 }
@@ -101,8 +101,8 @@ export class MinHasher {
     k.use(this.#cfg);
     const len = k.writeText(text, 0, this.shingle.unit, this.shingle.normalize);
     k.docs[0] = 0;
-    k.docs[1] = len;
-    k.exports.signDocs(1);
+    k.docs[1] = k.docFlag(len);
+    k.raw.signDocs(1);
     const o = k.OUT >>> 2;
     out.set(k.u32.subarray(o, o + this.numPerm), offset);
   }
@@ -139,7 +139,7 @@ export class MinHasher {
     const o = k.OUT >>> 2;
     for (let start = 0; start < texts.length;) {
       const count = fillBatch(k, texts.length, start, maxDocs, (i, pos) => k.writeText(texts[i], pos, unit, normalize));
-      k.exports.signDocs(count);
+      k.raw.signDocs(count);
       out.set(k.u32.subarray(o, o + count * t), offset + start * t);
       start += count;
     }

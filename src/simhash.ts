@@ -46,8 +46,8 @@ export class SimHasher {
     k.use(this.#cfg);
     const len = k.writeText(text, 0, this.shingle.unit, this.shingle.normalize);
     k.docs[0] = 0;
-    k.docs[1] = len;
-    k.exports.signDocs(1);
+    k.docs[1] = k.docFlag(len);
+    k.raw.signDocs(1);
     return k.u64[k.OUT >>> 3];
   }
 
@@ -74,9 +74,9 @@ export class SimHasher {
       docs[0] = 0;
       while (count < maxDocs && start + count < texts.length && (count === 0 || pos < 1 << 20)) {
         pos += k.writeText(texts[start + count], pos, unit, normalize);
-        k.docs[++count] = pos;
+        docs[++count] = k.docFlag(pos);
       }
-      k.exports.signDocs(count);
+      k.raw.signDocs(count);
       out.set(k.u64.subarray(o, o + count), start);
       start += count;
     }

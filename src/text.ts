@@ -1,23 +1,19 @@
 /**
- * Text normalization and tokenization rules (the part that runs in JavaScript).
+ * Text normalization (the part that runs in JavaScript) and the shingle rules.
  *
- * ASCII text goes straight to the kernel, which folds A-Z and splits words itself. Any other text
- * is prepared here first so that the kernel's byte rules (assembly/shingle.ts) give Unicode-aware
- * tokens:
- *
- * normalize: true
- *   1. remove invisible characters: Unicode Default_Ignorable_Code_Point and General_Category Cf
+ * ASCII text goes straight to the kernel, which folds A-Z and splits words itself. With
+ * `normalize: true` any other text is first normalized here:
+ *   1. invisible characters removed: Unicode Default_Ignorable_Code_Point and General_Category Cf
  *      (U+00AD, U+200B-U+200F, U+2060-U+2064, U+FEFF, bidi controls, variation selectors, tags, ...);
  *   2. NFKC (full-width letters, ligatures, compatibility digits become their plain forms);
- *   3. full case folding, as toLowerCase(toUpperCase(toLowerCase(s))) (so "ß", "ẞ" and "SS" all
- *      become "ss", final sigma folds like "σ"), then NFKC again (UAX #15, NFKC_Casefold's shape);
+ *   3. case folding: toLowerCase, then "ß" -> "ss" and final "ς" -> "σ" (with NFKC this covers
+ *      Unicode full case folding except Cherokee, which still folds consistently);
  *   4. char mode: every run of whitespace becomes one space and the ends are trimmed.
- * word mode (normalize true or false)
- *   5. every run of characters that are not letters, marks or digits (\p{L}\p{M}\p{N}) becomes one
- *      space; each character of a script written without spaces (Han, Hiragana, Katakana, Thai,
- *      Lao, Khmer, Myanmar), with its combining marks, becomes a word of its own.
- * Lone surrogates are not letters, so they separate words; in char mode they become U+FFFD (what
- * TextEncoder writes for them).
+ * The kernel then splits words by code point class (assembly/shingle.ts, assembly/unicode.ts):
+ * letters and digits form words, combining marks continue them, each letter of a script written
+ * without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) is a word of its own, and
+ * every other character separates. Lone surrogates become U+FFFD (what TextEncoder writes), which
+ * separates words and is a character of its own in char mode.
  */
 
 /** Shingle units. */
@@ -34,58 +30,28 @@ export type ShingleOptions = {
 };
 
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
-const NOT_WORD = /[^\p{L}\p{M}\p{N}]+/gu;
-const NO_SPACE_SCRIPT =
-  /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]\p{M}*/gu;
+const HAS_INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
+const FOLD_SPECIAL = /[ßς]/;
 const WHITESPACE = /\s+/gu;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Steps 1-3: the normalization an attacker's variations of case, width and invisibles cannot escape. */
+/**
+ * Steps 1-3 of the normalization: what an attacker's variations of case, width and invisible
+ * characters cannot escape.
+ * @example normalizeText("ＩＧＮＯＲＥ\u200B previous") // "ignore previous"
+ */
 export function normalizeText(text: string): string {
-  const s = text.replace(INVISIBLE, "").normalize("NFKC");
-  return s.toLowerCase().toUpperCase().toLowerCase().normalize("NFKC");
+  if (typeof text !== "string") throw new TypeError(`normalizeText: text must be a string, got ${describeValue(text)}`);
+  let s = HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, "") : text;
+  s = s.normalize("NFKC").toLowerCase();
+  if (FOLD_SPECIAL.test(s)) s = s.replace(/ß/g, "ss").replace(/ς/g, "σ");
+  return s;
 }
 
 /** Prepares a non-ASCII text for the kernel (see the rules above). */
 export function prepareText(text: string, unit: Unit, normalize: boolean): string {
-  let s = normalize ? normalizeText(text) : text;
-  if (unit === "word") {
-    s = s.replace(NOT_WORD, " ").replace(NO_SPACE_SCRIPT, " $& ");
-  } else if (normalize) {
-    s = s.replace(WHITESPACE, " ").trim();
-  }
-  return s;
-}
-
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
-/** The tokens of `text` under the given rules, exactly as the kernel sees them. */
-export function tokenize(text: string, unit: Unit, normalize: boolean): string[] {
-  let s = ASCII_ONLY.test(text) ? text : prepareText(text, unit, normalize);
-  if (normalize) s = s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  if (unit === "word") return s.split(/[^0-9A-Za-z\u0080-\uffff]+/).filter((w) => w.length > 0);
-  s = s.replace(LONE_SURROGATE, "\uFFFD");
-  if (normalize) s = s.replace(/[ \t\n\v\f\r]+/g, " ").replace(/^ | $/g, "");
-  return Array.from(s);
-}
-
-/**
- * The shingles of `text` as strings: `size` consecutive tokens joined by one space (word mode) or
- * concatenated (char mode); a text with fewer tokens than `size` gives one shingle of all of them,
- * an empty text none. These are the byte strings the 'datasketch' algorithm hashes, so
- * `signShingles(shingles(text, o))` equals `sign(text)` for it.
- * @example shingles("The quick brown fox") // ["the quick brown", "quick brown fox"]
- */
-export function shingles(text: string, opts: ShingleOptions = {}): string[] {
-  if (typeof text !== "string") throw new TypeError(`shingles: text must be a string, got ${describeValue(text)}`);
-  const o = resolveShingleOptions(opts, "shingles");
-  const toks = tokenize(text, o.unit, o.normalize);
-  const sep = o.unit === "word" ? " " : "";
-  if (toks.length === 0) return [];
-  if (toks.length < o.size) return [toks.join(sep)];
-  const out: string[] = [];
-  for (let i = 0; i + o.size <= toks.length; i++) out.push(toks.slice(i, i + o.size).join(sep));
-  return out;
+  if (!normalize) return text;
+  const s = normalizeText(text);
+  return unit === "char" ? s.replace(WHITESPACE, " ").trim() : s;
 }
 
 /** A short description of a value for error messages. */
