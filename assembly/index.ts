@@ -16,7 +16,7 @@ import { sinkBegin, sinkAdd, sinkPush32, sinkPush64, sinkFinish } from "./sink";
 import { sha1Init, sha1Update, sha1FinalHash32 } from "./sha1";
 
 /** Random-bin rounds of the 'fast' sketch before its per-bin rounds (minhash.ts). */
-const FAST_RANDOM_ROUNDS: i32 = 6;
+const FAST_RANDOM_ROUNDS: i32 = 5;
 
 initClassTable();
 initUnicode();

@@ -42,6 +42,17 @@ export function fastBegin(): void {
   stopRound = RANDOM_ROUNDS + T - 1;
 }
 
+/**
+ * Round hash: multiply-shift hashing (M. Dietzfelbinger et al., "A reliable randomized algorithm
+ * for the closest-pair problem", J. Algorithms 1997) of the already random 32-bit element hash with
+ * a per-round key and odd multiplier; the top bits, which decide bins and minima, are the
+ * well-mixed ones, and the final xorshift folds them into the low bits kept in the signature.
+ */
+@inline function roundHash(x: u32, k: u32, mul: u32): u32 {
+  const y = (x ^ k) * mul;
+  return y ^ (y >>> 16);
+}
+
 /** Keeps the smaller of bin's value and v, branch-free (the outcome is unpredictable); returns
  *  1 if the bin was empty. */
 @inline function keepMin(bin: u32, v: u64): i32 {
@@ -58,50 +69,42 @@ export function fastBegin(): void {
 
 /** One random-bin round over the elements X[0 .. n4) (n4 a multiple of 4). */
 function randomRound(x: usize, n4: i32, i: i32): void {
-  const key = <u32>load<u64>(ROUNDKEY_PTR + (<usize>i << 3));
+  const key = load<u64>(ROUNDKEY_PTR + (<usize>i << 3));
+  const k = <u32>key, mul = <u32>(key >>> 32) | 1;
   const hi = <u64>i << 32;
   const t = <u32>T;
   const end = x + (<usize>n4 << 2);
   let f = 0;  // a local: a global counter would chain every offer through memory
   if (ASC_FEATURE_SIMD) {
-    const kv = i32x4.splat(key);
-    const m1 = i32x4.splat(0x21F0AAAD);
-    const m2 = i32x4.splat(0x735A2D97);
+    const kv = i32x4.splat(k);
+    const mv = i32x4.splat(mul);
     for (let p = x; p < end; p += 16) {
-      let y = v128.xor(v128.load(p), kv);
+      let y = i32x4.mul(v128.xor(v128.load(p), kv), mv);
       y = v128.xor(y, i32x4.shr_u(y, 16));
-      y = i32x4.mul(y, m1);
-      y = v128.xor(y, i32x4.shr_u(y, 15));
-      y = i32x4.mul(y, m2);
-      y = v128.xor(y, i32x4.shr_u(y, 15));
       f += offer(<u32>i32x4.extract_lane(y, 0), hi, t);
       f += offer(<u32>i32x4.extract_lane(y, 1), hi, t);
       f += offer(<u32>i32x4.extract_lane(y, 2), hi, t);
       f += offer(<u32>i32x4.extract_lane(y, 3), hi, t);
     }
   } else {
-    for (let p = x; p < end; p += 4) f += offer(mix32(load<u32>(p) ^ key), hi, t);
+    for (let p = x; p < end; p += 4) f += offer(roundHash(load<u32>(p), k, mul), hi, t);
   }
   filled += f;
 }
 
 /** Minimum of mix32(x ^ key_i) over X[0 .. n4), as (i << 32 | y): one per-bin round. */
 function binRound(x: usize, n4: i32, i: i32): u64 {
-  const key = <u32>load<u64>(ROUNDKEY_PTR + (<usize>i << 3));
+  const key = load<u64>(ROUNDKEY_PTR + (<usize>i << 3));
+  const k = <u32>key, mul = <u32>(key >>> 32) | 1;
   const end = x + (<usize>n4 << 2);
   let best: u32 = 0xFFFFFFFF;
   if (ASC_FEATURE_SIMD) {
-    const kv = i32x4.splat(key);
-    const m1 = i32x4.splat(0x21F0AAAD);
-    const m2 = i32x4.splat(0x735A2D97);
+    const kv = i32x4.splat(k);
+    const mv = i32x4.splat(mul);
     let acc = i32x4.splat(-1);
     for (let p = x; p < end; p += 16) {
-      let y = v128.xor(v128.load(p), kv);
+      let y = i32x4.mul(v128.xor(v128.load(p), kv), mv);
       y = v128.xor(y, i32x4.shr_u(y, 16));
-      y = i32x4.mul(y, m1);
-      y = v128.xor(y, i32x4.shr_u(y, 15));
-      y = i32x4.mul(y, m2);
-      y = v128.xor(y, i32x4.shr_u(y, 15));
       acc = i32x4.min_u(acc, y);
     }
     acc = i32x4.min_u(acc, i32x4.shuffle(acc, acc, 2, 3, 0, 1));
@@ -109,7 +112,7 @@ function binRound(x: usize, n4: i32, i: i32): u64 {
     best = <u32>i32x4.extract_lane(acc, 0);
   } else {
     for (let p = x; p < end; p += 4) {
-      const y = mix32(load<u32>(p) ^ key);
+      const y = roundHash(load<u32>(p), k, mul);
       if (y < best) best = y;
     }
   }

@@ -23,7 +23,7 @@
 import { K, UNIT_CHAR, LOWER, COLLAPSE, TOKEN_SEED, SHINGLE_SEED, ALGO, ALGO_DATASKETCH, ALGO_FAST, ALGO_CLASSIC, ALGO_SPANS } from "./config";
 import { CLASS_PTR, OUT_PTR, OUT_BYTES } from "./layout";
 import { classOf, CLS_WORD, CLS_STANDALONE, CLS_MARK } from "./unicode";
-import { hashBytes, combine, fmix64, mix32 } from "./hash";
+import { hashBytes, combine, fmix64, mix32, P2 } from "./hash";
 import { sha1Init, sha1Update, sha1Byte, sha1FinalHash32 } from "./sha1";
 import { sinkPush64, sinkPush32, sinkReserve32, sinkCommit32 } from "./sink";
 
@@ -143,6 +143,19 @@ function drain(): void {
   ntok = keep;
 }
 
+/**
+ * Token hash: a word of up to 8 bytes is read as one little-endian u64 (its bytes, zero-padded:
+ * words never contain a zero byte, so the padding also encodes the length) and multiplied by P2
+ * after keying (one multiply; the shingle hash mixes further); longer tokens use hashBytes.
+ */
+@inline function tokenHash(s: usize, len: i32): u64 {
+  if (len <= 8) {
+    const k = load<u64>(s) & (<u64>-1 >>> (<u64>(8 - len) << 3));
+    return (k ^ TOKEN_SEED) * P2;
+  }
+  return hashBytes(s, len, TOKEN_SEED);
+}
+
 @inline function token(s: usize, e: usize): void {
   if (ALGO == ALGO_SPANS) {
     // (start, end) byte pairs, as offsets from the document's INPUT pointer base, to OUT
@@ -154,13 +167,15 @@ function drain(): void {
     return;
   }
   const n = ntok;
-  if (ALGO != ALGO_DATASKETCH) {
-    const h = hashBytes(s, <i32>(e - s), TOKEN_SEED);
-    store<u64>(TOK_H + (<usize>n << 3), h);
+  if (narrow) {
+    const h = tokenHash(s, <i32>(e - s));
     store<u32>(TOK_32 + (<usize>n << 2), <u32>h ^ <u32>(h >>> 32));
+  } else if (ALGO == ALGO_DATASKETCH) {
+    store<u32>(TOK_S + (<usize>n << 2), <u32>s);
+    store<u32>(TOK_E + (<usize>n << 2), <u32>e);
+  } else {
+    store<u64>(TOK_H + (<usize>n << 3), tokenHash(s, <i32>(e - s)));
   }
-  store<u32>(TOK_S + (<usize>n << 2), <u32>s);
-  store<u32>(TOK_E + (<usize>n << 2), <u32>e);
   ntok = n + 1;
   if (n + 1 == TOK_CAP) { drain(); drained = true; }
 }
@@ -181,42 +196,24 @@ function drain(): void {
   return <u64><u32>i8x16.bitmask(v128.or(v128.or(alpha, digit), high));
 }
 
-/**
- * Word mode, SIMD: 64 bytes at a time, fold A-Z, build the 64-bit mask of word bytes, and find word
- * starts and ends as the bits where the mask changes (the boundary-bitmask technique of
- * simdjson's stage 1: G. Langdale, D. Lemire, "Parsing gigabytes of JSON per second", VLDB J.
- * 2019, section 3). Bytes past `end` are masked off (and may be case-folded: harmless, they are
- * the next document of the same batch or INPUT_SLACK).
- */
-function wordsSimd(p: usize, end: usize, lower: bool): void {
-  let prev: u64 = 0;          // was the byte before this block a word byte (0 or 1)
-  let wordStart: usize = p;
-  for (let base = p; base < end; base += 64) {
-    let m = wordMask16(base, lower) | (wordMask16(base + 16, lower) << 16) |
-      (wordMask16(base + 32, lower) << 32) | (wordMask16(base + 48, lower) << 48);
-    const left = end - base;
-    if (left < 64) m &= (<u64>1 << <u64>left) - 1;
-    let x = m ^ ((m << 1) | prev);
-    prev = m >>> 63;
-    while (x != 0) {
-      const i = <usize>ctz<u64>(x);
-      x &= x - 1;
-      if ((m >>> <u64>i) & 1) wordStart = base + i;
-      else token(wordStart, base + i);
-    }
-  }
-  if (prev) token(wordStart, end);
-}
+// Word state shared by the SIMD scanner and the code point decoder, so a document can switch
+// between them block by block.
+let inTok = false;
+let alone = false;          // the current token is a stand-alone letter
+let tokStart: usize = 0;
 
-/** Word mode for documents with non-ASCII bytes: decode UTF-8, classify each code point. */
-function wordsUnicode(p: usize, end: usize): void {
-  let inTok = false;
-  let alone = false;   // the current token is a stand-alone letter
-  let start: usize = p;
-  while (p < end) {
-    const c = <u32>load<u8>(p);
+/**
+ * Decodes and classifies code points from p until at least `stop` (a code point may run past it);
+ * returns where it stopped. Letters and digits form words, marks continue them, stand-alone letters
+ * are words of their own, anything else (invisible characters too) ends the current word.
+ */
+function unicodeSpan(p: usize, stop: usize, lower: bool): usize {
+  let t = inTok, a = alone, start = tokStart;
+  while (p < stop) {
+    let c = <u32>load<u8>(p);
     let cls: u32, len: usize;
     if (c < 0x80) {
+      if (lower && <u32>(c - 0x41) < 26) { c |= 0x20; store<u8>(p, <u8>c); }
       cls = <u32>load<u8>(CLASS_PTR + <usize>c);
       len = 1;
     } else if (c < 0xE0) {
@@ -231,21 +228,77 @@ function wordsUnicode(p: usize, end: usize): void {
       len = 4;
     }
     if (cls == CLS_WORD) {
-      if (inTok && alone) { token(start, p); inTok = false; }
-      if (!inTok) { start = p; inTok = true; alone = false; }
+      if (t && a) { token(start, p); t = false; }
+      if (!t) { start = p; t = true; a = false; }
     } else if (cls == CLS_STANDALONE) {
-      if (inTok) token(start, p);
-      start = p; inTok = true; alone = true;
+      if (t) token(start, p);
+      start = p; t = true; a = true;
     } else if (cls == CLS_MARK) {
-      if (!inTok) { start = p; inTok = true; alone = false; }
-    } else if (inTok) {
-      // separators and invisible characters end the token
+      if (!t) { start = p; t = true; a = false; }
+    } else if (t) {
       token(start, p);
-      inTok = false;
+      t = false;
     }
     p += len;
   }
-  if (inTok) token(start, end);
+  inTok = t; alone = a; tokStart = start;
+  return p;
+}
+
+/**
+ * Word mode: 64 bytes at a time, fold A-Z, build the 64-bit mask of word bytes, and find word
+ * starts and ends as the bits where the mask changes (the boundary-bitmask technique of
+ * simdjson's stage 1: G. Langdale, D. Lemire, "Parsing gigabytes of JSON per second", VLDB J.
+ * 2019, section 3). A block holding a byte >= 0x80 goes to the code point decoder instead. Bytes
+ * past `end` are masked off (and may be case-folded: harmless, they are the next document of the
+ * same batch or INPUT_SLACK). The scalar build decodes every block.
+ */
+function words(p: usize, end: usize, lower: bool, ascii: bool): void {
+  inTok = false; alone = false; tokStart = p;
+  let base = p;
+  while (base < end) {
+    const left = end - base;
+    const blockEnd = left < 64 ? end : base + 64;
+    if (!ASC_FEATURE_SIMD) {
+      base = unicodeSpan(base, blockEnd, lower);
+      continue;
+    }
+    if (!ascii) {
+      let high = <u64><u32>i8x16.bitmask(v128.load(base)) | (<u64><u32>i8x16.bitmask(v128.load(base, 16)) << 16) |
+        (<u64><u32>i8x16.bitmask(v128.load(base, 32)) << 32) | (<u64><u32>i8x16.bitmask(v128.load(base, 48)) << 48);
+      if (left < 64) high &= (<u64>1 << <u64>left) - 1;
+      if (high != 0) {
+        base = unicodeSpan(base, blockEnd, lower);
+        continue;
+      }
+    }
+    if (inTok && alone) { token(tokStart, base); inTok = false; }
+    let m = wordMask16(base, lower) | (wordMask16(base + 16, lower) << 16) |
+      (wordMask16(base + 32, lower) << 32) | (wordMask16(base + 48, lower) << 48);
+    if (left < 64) m &= (<u64>1 << <u64>left) - 1;
+    // starts: word byte after a non-word byte; ends: non-word byte after a word byte
+    const shifted = (m << 1) | <u64>inTok;
+    let st = m & ~shifted;
+    let en = ~m & shifted;
+    if (inTok && en != 0) {
+      token(tokStart, base + <usize>ctz<u64>(en));
+      en &= en - 1;
+      inTok = false;
+    }
+    while (st != 0) {
+      const s0 = base + <usize>ctz<u64>(st);
+      st &= st - 1;
+      if (en != 0) {
+        token(s0, base + <usize>ctz<u64>(en));
+        en &= en - 1;
+      } else {
+        tokStart = s0;  // the word runs into the next block
+        inTok = true;
+      }
+    }
+    base += 64;
+  }
+  if (inTok) token(tokStart, end);
 }
 
 /**
@@ -258,22 +311,8 @@ export function shingleDoc(p: usize, end: usize, ascii: bool): void {
   spans = 0;
   narrow = ALGO == ALGO_FAST || ALGO == ALGO_CLASSIC;
   const k = K;
-  if (!UNIT_CHAR && !ascii) {
-    if (LOWER) lowerAscii(p, end);
-    wordsUnicode(p, end);
-  } else if (!UNIT_CHAR) {
-    if (ASC_FEATURE_SIMD) {
-      wordsSimd(p, end, LOWER);
-    } else {
-      if (LOWER) lowerAscii(p, end);
-      while (p < end) {
-        while (p < end && load<u8>(CLASS_PTR + <usize>load<u8>(p)) == 0) p++;
-        if (p >= end) break;
-        const s = p;
-        while (p < end && load<u8>(CLASS_PTR + <usize>load<u8>(p)) != 0) p++;
-        token(s, p);
-      }
-    }
+  if (!UNIT_CHAR) {
+    words(p, end, LOWER, ascii);
   } else {
     if (LOWER) lowerAscii(p, end);
     let any = false;

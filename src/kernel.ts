@@ -8,7 +8,7 @@
  */
 import { instantiate, instantiateSync } from "@assemblyscript/loader";
 import { WASM_SIMD_BASE64, WASM_SCALAR_BASE64, WASM_BUILD_ID } from "./wasm.generated.js";
-import { prepareText, type Unit } from "./text.js";
+import { needsPreparation, prepareText, type Unit } from "./text.js";
 
 /** Every export of the kernel the TypeScript side uses (see assembly/index.ts). */
 export interface KernelExports {
@@ -135,7 +135,7 @@ export class Kernel {
     const view = pos === 0 ? this.input : this.input.subarray(pos);
     const written = encoder.encodeInto(text, view).written;
     this.nonAscii = written !== text.length;
-    if (!this.nonAscii || !normalize) return written;
+    if (!this.nonAscii || !needsPreparation(text, normalize)) return written;
     const prepared = prepareText(text, unit, normalize);
     this.ensureInput(pos + prepared.length * 3);
     return encoder.encodeInto(prepared, pos === 0 ? this.input : this.input.subarray(pos)).written;

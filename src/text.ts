@@ -47,9 +47,21 @@ export function normalizeText(text: string): string {
   return s;
 }
 
+/**
+ * Texts whose only non-ASCII characters are already NFKC-stable, case-folded and visible (Latin-1
+ * lowercase letters except "ß", curly quotes, en and em dashes) need no JavaScript pass: the
+ * kernel folds their ASCII letters itself. Most English prompts with a stray "café" or "’" qualify.
+ */
+const ALREADY_NORMAL = /^[\x00-\x7F\u00E0-\u00F6\u00F8-\u00FF\u2013\u2014\u2018-\u201F]*$/;
+
+/** Whether `prepareText` would return `text` unchanged. */
+export function needsPreparation(text: string, normalize: boolean): boolean {
+  return normalize && !ALREADY_NORMAL.test(text);
+}
+
 /** Prepares a non-ASCII text for the kernel (see the rules above). */
 export function prepareText(text: string, unit: Unit, normalize: boolean): string {
-  if (!normalize) return text;
+  if (!normalize || ALREADY_NORMAL.test(text)) return text;
   const s = normalizeText(text);
   return unit === "char" ? s.replace(WHITESPACE, " ").trim() : s;
 }

@@ -1,20 +1,25 @@
 /**
  * Plain-TypeScript reference of every step of the neardup kernel, written from the algorithm
- * descriptions in assembly/*.ts (never calling the kernel). u64 arithmetic uses BigInt masked to
- * 64 bits, u32 arithmetic uses Math.imul and `>>> 0`. Slow but obviously correct: this is what the
- * WebAssembly kernel is cross-checked against in test/kernel.test.ts.
+ * descriptions in assembly/*.ts (it never calls the kernel). u64 arithmetic uses BigInt masked to
+ * 64 bits, u32 arithmetic uses Math.imul and `>>> 0`. Slow but plainly correct: test/kernel.test.ts
+ * cross-checks the WebAssembly kernel (both builds) against it.
  *
- * The only project code used here is the JavaScript-side text preparation (`prepareText`, which
- * runs before the kernel sees a non-ASCII text) and the datasketch permutation parameters
- * (`datasketchPermutations`, which the TypeScript side writes to PARAM_A / PARAM_B); both are
- * inputs of the kernel, not part of it.
+ * The only project code used here is what runs on the JavaScript side before the kernel: the text
+ * preparation `prepareText` (normalization of non-ASCII text) and the datasketch permutation
+ * parameters `datasketchPermutations` (written to PARAM_A / PARAM_B). Both are kernel inputs.
+ *
+ * Pipeline (assembly/shingle.ts, sink.ts, minhash.ts, simhash.ts, index.ts):
+ *   text -> bytes the kernel receives -> tokens -> shingles (K-token windows) -> element hashes
+ *        -> sketch ('fast', 'classic', 'datasketch': T x u32; SimHash: u64)
+ * Element hashes: 'wide' u64 (SimHash, dump), 'narrow' u32 ('fast', 'classic'), SHA-1 u32
+ * ('datasketch').
  */
 import { createHash } from 'node:crypto';
 import { prepareText, type Unit } from '../src/text';
 import { datasketchPermutations } from '../src/permutations';
 
 // ---------------------------------------------------------------------------------------------
-// 64-bit primitives
+// 64- and 32-bit primitives
 // ---------------------------------------------------------------------------------------------
 
 export const MASK64 = 0xffff_ffff_ffff_ffffn;
@@ -24,10 +29,16 @@ export const P2 = 0xc2b2ae3d27d4eb4fn;
 export const P3 = 0x165667b19e3779f9n;
 /** "neardup!" read as a big-endian 64-bit constant. */
 export const NEARDUP = 0x6e65617264757021n;
+/** Random-bin rounds of 'fast' before its per-bin rounds (FAST_RANDOM_ROUNDS in assembly/index.ts). */
+export const FAST_RANDOM_ROUNDS = 6;
 
 export const mul64 = (a: bigint, b: bigint): bigint => (a * b) & MASK64;
 export const add64 = (a: bigint, b: bigint): bigint => (a + b) & MASK64;
 export const rotl64 = (x: bigint, r: bigint): bigint => ((x << r) | (x >> (64n - r))) & MASK64;
+export const rotl32 = (x: number, r: number): number => ((x << r) | (x >>> (32 - r))) >>> 0;
+export const lo32 = (x: bigint): number => Number(x & MASK32);
+/** lo32(x) ^ hi32(x). */
+export const fold32 = (x: bigint): number => (Number(x & MASK32) ^ Number(x >> 32n)) >>> 0;
 
 /** MurmurHash3 fmix64. */
 export function fmix64(h: bigint): bigint {
@@ -40,14 +51,25 @@ export function fmix64(h: bigint): bigint {
   return h;
 }
 
-/** Little-endian u64 of up to 8 bytes of `b` starting at `off` (missing bytes are 0). */
+/** lowbias32 (C. Wellons' hash-prospector). */
+export function mix32(x: number): number {
+  x >>>= 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x21f0aaad);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x735a2d97);
+  x ^= x >>> 15;
+  return x >>> 0;
+}
+
+/** Little-endian u64 of the `n` (<= 8) bytes of `b` from `off` (missing high bytes are 0). */
 function readLE(b: Uint8Array, off: number, n: number): bigint {
   let v = 0n;
   for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[off + i]);
   return v;
 }
 
-/** xxHash64-style round over 8-byte little-endian words, tail word zero-padded (= masked). */
+/** xxHash64-style round over 8-byte little-endian words; the tail word is zero-padded (= masked). */
 export function hashBytes(bytes: Uint8Array, seed: bigint): bigint {
   const len = bytes.length;
   let h = (seed ^ mul64(BigInt(len), P1)) & MASK64;
@@ -57,8 +79,11 @@ export function hashBytes(bytes: Uint8Array, seed: bigint): bigint {
   return h;
 }
 
-/** Order-dependent token-hash combination. */
+/** Order-dependent combination of token hashes (wide shingle hash). */
 export const combine = (h: bigint, tokenHash: bigint): bigint => mul64(rotl64(h ^ tokenHash, 23n), P3);
+
+/** One step of the narrow (32-bit) shingle hash. */
+export const narrowStep = (h: number, t32: number): number => Math.imul(rotl32((h ^ t32) >>> 0, 13), 0x9e3779b1) >>> 0;
 
 // ---------------------------------------------------------------------------------------------
 // configure(): keys derived from the seed
@@ -68,9 +93,9 @@ export interface Keys {
   base: bigint;
   tokenSeed: bigint;
   shingleSeed: bigint;
-  /** 'fast' round keys, 2 * t of them. */
+  /** 'fast' round keys (u64; the sketch uses their low 32 bits): R random rounds, then t per-bin. */
   roundKeys: bigint[];
-  /** 'classic' per-slot seeds, t of them. */
+  /** 'classic' per-slot seeds. */
   seeds: Uint32Array;
 }
 
@@ -84,24 +109,62 @@ export function deriveKeys(seed: number, t: number): Keys {
   const tokenSeed = fmix64(add64(base, P1));
   const shingleSeed = fmix64(add64(base, mul64(2n, P1)));
   const roundKeys: bigint[] = [];
-  for (let i = 0; i < 2 * t; i++) roundKeys.push(fmix64(add64(base, mul64(BigInt(i + 3), P1))));
+  for (let i = 0; i < FAST_RANDOM_ROUNDS + t; i++) roundKeys.push(fmix64(add64(base, mul64(BigInt(i + 3), P1))));
   const seeds = new Uint32Array(t);
-  for (let i = 0; i < t; i++) seeds[i] = Number(fmix64(base ^ mul64(BigInt(i + 1), P2)) & MASK32);
+  for (let i = 0; i < t; i++) seeds[i] = lo32(fmix64(base ^ mul64(BigInt(i + 1), P2)));
   const keys = { base, tokenSeed, shingleSeed, roundKeys, seeds };
   keyCache.set(id, keys);
   return keys;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tokens and shingles
+// What the kernel receives
 // ---------------------------------------------------------------------------------------------
 
 const utf8 = new TextEncoder();
-const utf8dec = new TextDecoder('utf-8', { ignoreBOM: true }); // keep a leading U+FEFF: it is a token
+/** ignoreBOM: a leading U+FEFF is a character like any other. */
+const utf8dec = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** The UTF-8 bytes the kernel receives for `text` (ASCII as is; anything else via prepareText). */
-export function kernelBytes(text: string, unit: Unit, normalize: boolean): Uint8Array {
-  return utf8.encode(/^[\x00-\x7f]*$/.test(text) ? text : prepareText(text, unit, normalize));
+export const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+
+/**
+ * The UTF-8 bytes the kernel receives for `text`: ASCII as it is; other text as it is without
+ * normalize (lone surrogates become U+FFFD) and through prepareText with it. `nonAscii` is the
+ * document flag (bit 31 of its DOCS end offset).
+ */
+export function kernelInput(text: string, unit: Unit, normalize: boolean): { bytes: Uint8Array; nonAscii: boolean } {
+  if (isAscii(text)) return { bytes: utf8.encode(text), nonAscii: false };
+  return { bytes: utf8.encode(normalize ? prepareText(text, unit, normalize) : text), nonAscii: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------------------------
+
+/** Word-boundary classes of code points (assembly/unicode.ts, scripts/build-unicode.mjs). */
+export const enum Cls { Separator = 0, Word = 1, StandAlone = 2, Invisible = 3, Mark = 4 }
+
+const RE_INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
+const RE_MARK = /\p{M}/u;
+const RE_LN = /[\p{L}\p{N}]/u;
+const RE_NO_SPACE = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
+const classCache = new Map<number, Cls>();
+
+/**
+ * Class of a code point: invisible (Default_Ignorable_Code_Point or Cf) first, then combining
+ * mark (M), then letter/digit (L, N: stand-alone in a script written without spaces), else separator.
+ */
+export function classOf(cp: number): Cls {
+  let c = classCache.get(cp);
+  if (c !== undefined) return c;
+  const ch = String.fromCodePoint(cp);
+  if (cp >= 0xd800 && cp <= 0xdfff) c = Cls.Separator;
+  else if (RE_INVISIBLE.test(ch)) c = Cls.Invisible;
+  else if (RE_MARK.test(ch)) c = Cls.Mark;
+  else if (RE_LN.test(ch)) c = RE_NO_SPACE.test(ch) ? Cls.StandAlone : Cls.Word;
+  else c = Cls.Separator;
+  classCache.set(cp, c);
+  return c;
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -116,22 +179,70 @@ function fromLatin1(s: string): Uint8Array {
   return out;
 }
 
+const lowerAscii = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
 /**
- * Tokens (as byte strings) of the bytes the kernel receives. `lower` folds ASCII A-Z; `collapse`
- * (char mode) turns runs of ASCII whitespace into one space and drops them at the ends.
+ * Word tokens of a document with non-ASCII bytes: letters and digits form words, combining marks
+ * continue the current word (or start one), each letter of a no-space script is a word of its own
+ * (its marks included), separators and invisible characters end words.
  */
-export function tokenBytes(bytes: Uint8Array, unit: Unit, lower: boolean, collapse: boolean): Uint8Array[] {
-  if (unit === 'word') {
+function unicodeWords(s: string): string[] {
+  const out: string[] = [];
+  let cur: string | null = null;
+  let alone = false;
+  const flush = () => {
+    if (cur !== null) out.push(cur);
+    cur = null;
+  };
+  for (const ch of s) {
+    const c = classOf(ch.codePointAt(0)!);
+    if (c === Cls.Word) {
+      if (cur !== null && !alone) cur += ch;
+      else { flush(); cur = ch; alone = false; }
+    } else if (c === Cls.StandAlone) {
+      flush();
+      cur = ch;
+      alone = true;
+    } else if (c === Cls.Mark) {
+      if (cur !== null) cur += ch;
+      else { cur = ch; alone = false; }
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Tokens (as byte strings) of a document as the kernel receives it. `lower` folds ASCII A-Z;
+ * `collapse` (char mode) turns runs of ASCII whitespace into one space and drops them at the ends.
+ */
+export function tokenBytes(bytes: Uint8Array, nonAscii: boolean, unit: Unit, lower: boolean, collapse: boolean): Uint8Array[] {
+  if (unit === 'word' && !nonAscii) {
+    // ASCII document: a word is a maximal run of [0-9A-Za-z] (bytes >= 0x80 cannot occur)
     let s = latin1(bytes);
-    if (lower) s = s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    if (lower) s = lowerAscii(s);
     return (s.match(/[0-9A-Za-z\x80-\xff]+/g) ?? []).map(fromLatin1);
   }
-  // char mode: the kernel's input is always valid UTF-8 (it comes from TextEncoder), so its
-  // tokens are the code points of the decoded string.
+  // The kernel's input is valid UTF-8 (it comes from TextEncoder): work on the decoded string.
   let s = utf8dec.decode(bytes);
-  if (lower) s = s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  if (lower) s = lowerAscii(s);
+  if (unit === 'word') return unicodeWords(s).map((w) => utf8.encode(w));
   if (collapse) s = s.replace(/[ \t\n\v\f\r]+/g, ' ').replace(/^ /, '').replace(/ $/, '');
   return Array.from(s, (cp) => utf8.encode(cp));
+}
+
+export interface ShingleCfg {
+  unit: Unit;
+  size: number;
+  normalize: boolean;
+}
+
+/** Tokens of `text` under `cfg`, as byte strings. */
+export function textTokens(text: string, cfg: Omit<ShingleCfg, 'size'>): Uint8Array[] {
+  const { bytes, nonAscii } = kernelInput(text, cfg.unit, cfg.normalize);
+  return tokenBytes(bytes, nonAscii, cfg.unit, cfg.normalize, cfg.unit === 'char' && cfg.normalize);
 }
 
 /** K consecutive tokens per shingle; 1..K-1 tokens give one shingle of all; none give none. */
@@ -143,39 +254,40 @@ export function windows<T>(tokens: T[], k: number): T[][] {
   return out;
 }
 
-export interface ShingleCfg {
-  unit: Unit;
-  size: number;
-  normalize: boolean;
-}
+// ---------------------------------------------------------------------------------------------
+// Shingle (element) hashes
+// ---------------------------------------------------------------------------------------------
 
-/** Shingle hash from token byte strings (non-datasketch algorithms). */
-export function shingleHash(tokens: Uint8Array[], keys: Keys): bigint {
-  let h = keys.shingleSeed;
-  for (const t of tokens) h = combine(h, hashBytes(t, keys.tokenSeed));
-  return fmix64(h);
-}
-
-/** The shingle hashes of raw kernel input bytes (what dump mode writes), in document order. */
-export function shingleHashesOfBytes(bytes: Uint8Array, cfg: ShingleCfg, seed: number): bigint[] {
-  const keys = deriveKeys(seed, 1);
-  const toks = tokenBytes(bytes, cfg.unit, cfg.normalize, cfg.unit === 'char' && cfg.normalize);
+function tokenHasher(keys: Keys): (t: Uint8Array) => bigint {
   const memo = new Map<string, bigint>();
-  const th = (t: Uint8Array) => {
+  return (t) => {
     const id = latin1(t);
     let h = memo.get(id);
     if (h === undefined) memo.set(id, (h = hashBytes(t, keys.tokenSeed)));
     return h;
   };
-  return windows(toks, cfg.size).map((w) => {
+}
+
+/** Wide (u64) shingle hashes, as SimHash and the dump hook see them: fmix64 of the combine fold. */
+export function wideShingleHashes(text: string, cfg: ShingleCfg, seed: number): bigint[] {
+  const keys = deriveKeys(seed, 1);
+  const th = tokenHasher(keys);
+  return windows(textTokens(text, cfg), cfg.size).map((w) => {
     let h = keys.shingleSeed;
     for (const t of w) h = combine(h, th(t));
     return fmix64(h);
   });
 }
 
-export function shingleHashes(text: string, cfg: ShingleCfg, seed: number): bigint[] {
-  return shingleHashesOfBytes(kernelBytes(text, cfg.unit, cfg.normalize), cfg, seed);
+/** Narrow (u32) shingle hashes ('fast', 'classic'): mix32 of the narrowStep fold of fold32(token hash). */
+export function narrowShingleHashes(text: string, cfg: ShingleCfg, seed: number): number[] {
+  const keys = deriveKeys(seed, 1);
+  const th = tokenHasher(keys);
+  return windows(textTokens(text, cfg), cfg.size).map((w) => {
+    let h = lo32(keys.shingleSeed);
+    for (const t of w) h = narrowStep(h, fold32(th(t)));
+    return mix32(h);
+  });
 }
 
 function concat(parts: Uint8Array[], sep: number | null): Uint8Array {
@@ -194,81 +306,72 @@ function concat(parts: Uint8Array[], sep: number | null): Uint8Array {
 
 /** datasketch's sha1_hash32: the first 4 bytes of SHA-1, little-endian. */
 export function sha1Hash32(bytes: Uint8Array): number {
-  const d = createHash('sha1').update(bytes).digest();
-  return d.readUInt32LE(0);
+  return createHash('sha1').update(bytes).digest().readUInt32LE(0);
 }
 
-/** 'datasketch' shingle hashes: SHA-1 of the tokens joined by a space (word) or concatenated (char). */
-export function datasketchShingleHashes(text: string, cfg: ShingleCfg): bigint[] {
-  const bytes = kernelBytes(text, cfg.unit, cfg.normalize);
-  const toks = tokenBytes(bytes, cfg.unit, cfg.normalize, cfg.unit === 'char' && cfg.normalize);
+/** The shingles of `text` as byte strings: tokens joined by one space (word) or concatenated (char). */
+export function shingleBytes(text: string, cfg: ShingleCfg): Uint8Array[] {
   const sep = cfg.unit === 'word' ? 0x20 : null;
-  return windows(toks, cfg.size).map((w) => BigInt(sha1Hash32(concat(w, sep))));
+  return windows(textTokens(text, cfg), cfg.size).map((w) => concat(w, sep));
+}
+
+/** 'datasketch' shingle hashes: sha1_hash32 of the shingle bytes. */
+export function datasketchShingleHashes(text: string, cfg: ShingleCfg): number[] {
+  return shingleBytes(text, cfg).map(sha1Hash32);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sketches from element hashes
 // ---------------------------------------------------------------------------------------------
 
-const EMPTY64 = MASK64;
-
-/** SplitMix64-style per-round mixer of 'fast'. */
-export function roundHash(x: bigint, key: bigint): bigint {
-  let y = mul64(x ^ key, 0xbf58476d1ce4e5b9n);
-  y ^= y >> 31n;
-  y = mul64(y, 0x94d049bb133111ebn);
-  return y ^ (y >> 29n);
-}
+const TWO32 = 4294967296;
 
 /**
- * 'fast' (Dahlgaard-Knudsen-Thorup): round i < t sends x to bin floor(hi32(y) * t / 2^32) with
- * value (i << 32) | lo32(y), y = roundHash(x, key_i); round t + j sends every x to bin j. Bins keep
- * their minimum; stop after the first round at whose end all bins are filled (later rounds have
- * larger values). Signature = low 32 bits; an empty set leaves every bin at 0xFFFFFFFF.
+ * 'fast' (Dahlgaard-Knudsen-Thorup with a per-bin tail). Values are (round, y) pairs compared
+ * lexicographically, i.e. round * 2^32 + y (exact in a double: round < 2^14). Random round
+ * i < R: y = mix32(x ^ key_i), offered to bin ((y >>> 16) * t) >>> 16. Per-bin round R + j: every
+ * x offers y = mix32(x ^ key_{R+j}) to bin j. Each bin keeps its minimum. A round can never beat a
+ * value of an earlier round, so the rounds after the first one that fills a bin do not matter
+ * for it: computing all R random rounds and the per-bin rounds of the bins they left empty gives
+ * the same sketch as any early-stopping schedule. Signature: y; an empty set leaves 0xFFFFFFFF.
  */
-export function fastSketch(elems: readonly bigint[], t: number, keys: Keys): Uint32Array {
+export function fastSketch(elems: readonly number[], t: number, keys: Keys): Uint32Array {
   const set = [...new Set(elems)];
-  const bins: bigint[] = new Array(t).fill(EMPTY64);
-  let filled = 0;
+  const bins = new Array<number>(t).fill(Infinity);
+  const R = FAST_RANDOM_ROUNDS;
   if (set.length > 0) {
-    const T = BigInt(t);
-    for (let i = 0; i < 2 * t && filled < t; i++) {
-      const key = keys.roundKeys[i];
-      const hi = BigInt(i) << 32n;
+    for (let i = 0; i < R; i++) {
+      const key = lo32(keys.roundKeys[i]);
       for (const x of set) {
-        const y = roundHash(x, key);
-        const bin = i < t ? Number(((y >> 32n) * T) >> 32n) : i - t;
-        const v = hi | (y & MASK32);
-        if (v < bins[bin]) {
-          if (bins[bin] === EMPTY64) filled++;
-          bins[bin] = v;
-        }
+        const y = mix32(x ^ key);
+        const bin = ((y >>> 16) * t) >>> 16;
+        const v = i * TWO32 + y;
+        if (v < bins[bin]) bins[bin] = v;
       }
     }
+    for (let j = 0; j < t; j++) {
+      if (bins[j] !== Infinity) continue;
+      const key = lo32(keys.roundKeys[R + j]);
+      let best = 0xffffffff;
+      for (const x of set) {
+        const y = mix32(x ^ key);
+        if (y < best) best = y;
+      }
+      bins[j] = (R + j) * TWO32 + best;
+    }
   }
-  return Uint32Array.from(bins, (v) => Number(v & MASK32));
+  return Uint32Array.from(bins, (v) => (v === Infinity ? 0xffffffff : v % TWO32));
 }
 
-/** lowbias32 (C. Wellons). */
-export function mix32(x: number): number {
-  x >>>= 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x21f0aaad);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x735a2d97);
-  x ^= x >>> 15;
-  return x >>> 0;
-}
-
-/** 'classic': slot k = min over x of mix32(fold32(x) ^ seed_k), fold32(x) = lo32(x) ^ hi32(x). */
-export function classicSketch(elems: readonly bigint[], t: number, keys: Keys): Uint32Array {
-  const folded = [...new Set(elems)].map((e) => Number((e & MASK32) ^ (e >> 32n)) >>> 0);
-  const out = new Uint32Array(t).fill(0xffffffff);
+/** 'classic': slot k = min over x of mix32(x ^ seed_k). */
+export function classicSketch(elems: readonly number[], t: number, keys: Keys): Uint32Array {
+  const set = [...new Set(elems)];
+  const out = new Uint32Array(t);
   for (let k = 0; k < t; k++) {
     const s = keys.seeds[k];
     let m = 0xffffffff;
-    for (const x of folded) {
-      const v = mix32((x ^ s) >>> 0);
+    for (const x of set) {
+      const v = mix32(x ^ s);
       if (v < m) m = v;
     }
     out[k] = m;
@@ -279,9 +382,9 @@ export function classicSketch(elems: readonly bigint[], t: number, keys: Keys): 
 const MERSENNE61 = (1n << 61n) - 1n;
 
 /** 'datasketch': slot k = min over hv of (((a_k * hv + b_k) mod 2^64) mod (2^61 - 1)) & 0xFFFFFFFF. */
-export function datasketchSketch(elems: readonly bigint[], a: ArrayLike<bigint>, b: ArrayLike<bigint>, t: number): Uint32Array {
-  const set = [...new Set(elems)];
-  const out = new Uint32Array(t).fill(0xffffffff);
+export function datasketchSketch(elems: readonly number[], a: ArrayLike<bigint>, b: ArrayLike<bigint>, t: number): Uint32Array {
+  const set = [...new Set(elems)].map(BigInt);
+  const out = new Uint32Array(t);
   for (let k = 0; k < t; k++) {
     const ak = a[k], bk = b[k];
     let m = 0xffffffff;
@@ -310,7 +413,7 @@ export function simhash(elems: readonly bigint[]): bigint {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Whole pipelines (what MinHasher / SimHasher should return)
+// Whole pipelines (what MinHasher / SimHasher return)
 // ---------------------------------------------------------------------------------------------
 
 export type Algorithm = 'fast' | 'classic' | 'datasketch';
@@ -322,8 +425,8 @@ export interface RefMinHashOptions {
   shingle: ShingleCfg;
 }
 
-/** Sketch of a set of element hashes under `algorithm`. */
-export function sketch(elems: readonly bigint[], algorithm: Algorithm, numPerm: number, seed: number): Uint32Array {
+/** Sketch of a set of u32 element hashes under `algorithm`. */
+export function sketch(elems: readonly number[], algorithm: Algorithm, numPerm: number, seed: number): Uint32Array {
   if (algorithm === 'datasketch') {
     const { a, b } = datasketchPermutations(numPerm, seed);
     return datasketchSketch(elems, a, b, numPerm);
@@ -332,21 +435,28 @@ export function sketch(elems: readonly bigint[], algorithm: Algorithm, numPerm: 
   return algorithm === 'fast' ? fastSketch(elems, numPerm, keys) : classicSketch(elems, numPerm, keys);
 }
 
+/** Element hashes of `text` for a MinHash algorithm. */
+export function elementHashes(text: string, algorithm: Algorithm, shingle: ShingleCfg, seed: number): number[] {
+  return algorithm === 'datasketch' ? datasketchShingleHashes(text, shingle) : narrowShingleHashes(text, shingle, seed);
+}
+
 export function refSign(text: string, o: RefMinHashOptions): Uint32Array {
-  const elems = o.algorithm === 'datasketch' ? datasketchShingleHashes(text, o.shingle) : shingleHashes(text, o.shingle, o.seed);
-  return sketch(elems, o.algorithm, o.numPerm, o.seed);
+  return sketch(elementHashes(text, o.algorithm, o.shingle, o.seed), o.algorithm, o.numPerm, o.seed);
 }
 
 export function refFingerprint(text: string, o: { seed: number; shingle: ShingleCfg }): bigint {
-  return simhash(shingleHashes(text, o.shingle, o.seed));
+  return simhash(wideShingleHashes(text, o.shingle, o.seed));
 }
 
-/** Element hashes of caller-given shingles (signShingles): strings as UTF-8, bytes as given. */
-export function shingleElementHashes(shingles: readonly (string | Uint8Array)[], algorithm: Algorithm, seed: number): bigint[] {
+/**
+ * Element hashes of caller-given shingles (signShingles): strings as UTF-8, bytes as given.
+ * 'datasketch': sha1_hash32; others: fold32(fmix64(hashBytes(bytes, SHINGLE_SEED ^ P2))).
+ */
+export function shingleElementHashes(shingles: readonly (string | Uint8Array)[], algorithm: Algorithm, seed: number): number[] {
   const keys = deriveKeys(seed, 1);
   return shingles.map((s) => {
     const bytes = typeof s === 'string' ? utf8.encode(s) : s;
-    return algorithm === 'datasketch' ? BigInt(sha1Hash32(bytes)) : fmix64(hashBytes(bytes, keys.shingleSeed ^ P2));
+    return algorithm === 'datasketch' ? sha1Hash32(bytes) : fold32(fmix64(hashBytes(bytes, keys.shingleSeed ^ P2)));
   });
 }
 
