@@ -1,7 +1,10 @@
 // 64-bit SimHash (M. Charikar, "Similarity estimation techniques from rounding algorithms",
 // STOC 2002, section 3; G. S. Manku, A. Jain, A. Das Sarma, "Detecting near-duplicates for web
 // crawling", WWW 2007): every shingle occurrence votes +1 for each set bit of its 64-bit hash and
-// -1 for each clear bit; the fingerprint keeps the bits with a positive total (ties give 0).
+// -1 for each clear bit; the fingerprint keeps the bits with a positive total. A tied bit (common
+// for short texts: with 4 shingles, 3 bits in 8 tie) takes that bit of the smallest element hash,
+// so unrelated texts still differ in about 32 bits while near-duplicates, which share their
+// smallest element with probability J (Broder 1997), mostly agree on it.
 //
 // Packed counters as in hash4j's FastSimHash (Dynatrace, hash4j, SimHash policy "FastSimHash"):
 // SPREAD[b] spreads the 8 bits of byte b over the 8 bytes of a u64, so adding SPREAD[byte k of h]
@@ -13,6 +16,7 @@ const ACC: usize = memory.data(64, 16);      // u64 x 8 packed 8-bit counters
 const TOTAL: usize = memory.data(256, 16);   // u32 x 64 bit counts
 let sinceFlush: i32 = 0;
 let elements: u32 = 0;
+let smallest: u64 = 0;
 
 export function initSpreadTable(): void {
   for (let b = 0; b < 256; b++) {
@@ -42,14 +46,17 @@ export function simBegin(): void {
   memory.fill(TOTAL, 0, 256);
   sinceFlush = 0;
   elements = 0;
+  smallest = 0xFFFFFFFFFFFFFFFF;
 }
 
 export function simAdd(elemPtr: usize, n: i32): void {
   const end = elemPtr + (<usize>n << 3);
   let a0 = load<u64>(ACC), a1 = load<u64>(ACC, 8), a2 = load<u64>(ACC, 16), a3 = load<u64>(ACC, 24);
   let a4 = load<u64>(ACC, 32), a5 = load<u64>(ACC, 40), a6 = load<u64>(ACC, 48), a7 = load<u64>(ACC, 56);
+  let low = smallest;
   for (let p = elemPtr; p < end; p += 8) {
     const h = load<u64>(p);
+    low = h < low ? h : low;
     a0 += load<u64>(SPREAD_PTR + (<usize>(h & 0xFF) << 3));
     a1 += load<u64>(SPREAD_PTR + (<usize>((h >>> 8) & 0xFF) << 3));
     a2 += load<u64>(SPREAD_PTR + (<usize>((h >>> 16) & 0xFF) << 3));
@@ -68,14 +75,17 @@ export function simAdd(elemPtr: usize, n: i32): void {
   store<u64>(ACC, a0); store<u64>(ACC, a1, 8); store<u64>(ACC, a2, 16); store<u64>(ACC, a3, 24);
   store<u64>(ACC, a4, 32); store<u64>(ACC, a5, 40); store<u64>(ACC, a6, 48); store<u64>(ACC, a7, 56);
   elements += <u32>n;
+  smallest = low;
 }
 
 export function simFinish(): u64 {
   flush();
   let fp: u64 = 0;
   for (let bit = 0; bit < 64; bit++) {
-    // set votes minus clear votes > 0  <=>  2 * set > elements
-    if (<u64>load<u32>(TOTAL + (<usize>bit << 2)) * 2 > <u64>elements) fp |= <u64>1 << <u64>bit;
+    // set votes minus clear votes > 0  <=>  2 * set > elements; a tie takes the smallest hash's bit
+    const twice = <u64>load<u32>(TOTAL + (<usize>bit << 2)) * 2;
+    const set = twice > <u64>elements || (elements > 0 && twice == <u64>elements && ((smallest >>> <u64>bit) & 1) != 0);
+    if (set) fp |= <u64>1 << <u64>bit;
   }
   return fp;
 }

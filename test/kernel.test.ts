@@ -696,6 +696,12 @@ describe('long texts (> 16384 shingles: streaming batches) vs reference', () => 
       const got = new MinHasher({ numPerm, shingle: word3 }).sign(text);
       expectSame(got, ref.refSign(text, { algorithm: 'fast', numPerm, seed: 1, shingle: word3 }), `numPerm ${numPerm}:`);
     }
+    // One element fills the first batch (bins filled by per-bin rounds, stopRound near R + T - 1),
+    // then one or two new elements: a later batch must run every per-bin round up to stopRound.
+    for (const [tail, numPerm] of [[['B'], 7], [['B'], 300], [['B', 'C'], 64], [['B', 'C', 'D'], 1000]] as [string[], number][]) {
+      const few = [...new Array<string>(16384).fill('A'), ...tail];
+      expectSame(new MinHasher({ numPerm }).signShingles(few), ref.refSignShingles(few, { algorithm: 'fast', numPerm, seed: 1 }), `tail ${tail} numPerm ${numPerm}:`);
+    }
     const sh = [...new Array<string>(17000).fill('same'), ...Array.from({ length: 20000 }, (_, i) => `s${i}`), 'same'];
     expectSame(new MinHasher({ numPerm: 700 }).signShingles(sh), ref.refSignShingles(sh, { algorithm: 'fast', numPerm: 700, seed: 1 }));
   });
