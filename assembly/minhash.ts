@@ -27,8 +27,6 @@ const EMPTY64: u64 = 0xFFFFFFFFFFFFFFFF;
 // keeps y. The SIMD build hashes 4 elements per v128; both builds compute the same numbers.
 // ---------------------------------------------------------------------------------------------
 let filled: i32 = 0;
-/** Highest round present in the sketch once it is full (a later batch needs no later round). */
-let stopRound: i32 = 0;
 /** Random-bin rounds before the per-bin rounds begin (set by configure). */
 export let RANDOM_ROUNDS: i32 = 4;
 
@@ -39,7 +37,6 @@ export function setRandomRounds(r: i32): void {
 export function fastBegin(): void {
   memory.fill(SKETCH_PTR, 0xFF, <usize>T << 3);
   filled = 0;
-  stopRound = RANDOM_ROUNDS + T - 1;
 }
 
 /**
@@ -140,24 +137,31 @@ export function fastAdd(x: usize, n: i32): void {
       }
     }
   } else {
-    // A later batch (documents over ELEM_CAP shingles): rounds up to stopRound can still lower a bin.
-    const last = stopRound;
+    // A later batch (documents over ELEM_CAP shingles): only rounds up to the highest one present
+    // can still lower a bin.
+    let m: u64 = 0;
+    for (let j = 0; j < t; j++) {
+      const v = load<u64>(SKETCH_PTR + (<usize>j << 3));
+      if (v > m) m = v;
+    }
+    const last = <i32>(m >>> 32);
     for (let i = 0; i < R && i <= last; i++) randomRound(x, n4, i);
     for (let i = R; i <= last; i++) keepMin(<u32>(i - R), binRound(x, n4, i));
   }
-  // All bins are full now: later batches need no round above the highest one present.
-  let m: u64 = 0;
-  for (let j = 0; j < t; j++) {
-    const v = load<u64>(SKETCH_PTR + (<usize>j << 3));
-    if (v > m) m = v;
-  }
-  stopRound = <i32>(m >>> 32);
 }
 
 export function fastFinish(out: usize): void {
-  for (let j = 0; j < T; j++) {
-    store<u32>(out + (<usize>j << 2), <u32>load<u64>(SKETCH_PTR + (<usize>j << 3)));
+  const t = T;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    // keep the low u32 of each u64: lanes 0 and 2 of two loads
+    for (; j + 4 <= t; j += 4) {
+      const a = v128.load(SKETCH_PTR + (<usize>j << 3));
+      const b = v128.load(SKETCH_PTR + (<usize>j << 3), 16);
+      v128.store(out + (<usize>j << 2), i32x4.shuffle(a, b, 0, 2, 4, 6));
+    }
   }
+  for (; j < t; j++) store<u32>(out + (<usize>j << 2), <u32>load<u64>(SKETCH_PTR + (<usize>j << 3)));
 }
 
 // ---------------------------------------------------------------------------------------------

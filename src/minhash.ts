@@ -84,6 +84,10 @@ export class MinHasher {
   readonly algorithm: MinHashAlgorithm;
   readonly shingle: Readonly<ResolvedShingleOptions>;
   readonly #cfg: KernelConfig;
+  /** View of the kernel's OUT slots for one signature, rebuilt when memory grows. */
+  #outView: Uint32Array | null = null;
+  #outGen = -1;
+  #outKernel: Kernel | null = null;
 
   constructor(opts?: MinHasherOptions) {
     const o = checkOptions(opts, ["numPerm", "seed", "algorithm", "shingle"], "MinHasher");
@@ -126,8 +130,17 @@ export class MinHasher {
     k.docs[0] = 0;
     k.docs[1] = k.docFlag(len);
     k.raw.signDocs(1);
-    const o = k.OUT >>> 2;
-    out.set(k.u32.subarray(o, o + this.numPerm), offset);
+    out.set(this.#signatureView(k), offset);
+  }
+
+  #signatureView(k: Kernel): Uint32Array {
+    if (this.#outGen !== k.generation || this.#outKernel !== k) {
+      const o = k.OUT >>> 2;
+      this.#outView = k.u32.subarray(o, o + this.numPerm);
+      this.#outGen = k.generation;
+      this.#outKernel = k;
+    }
+    return this.#outView!;
   }
 
   /**

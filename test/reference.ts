@@ -4,9 +4,9 @@
  * 64 bits, u32 arithmetic uses Math.imul and `>>> 0`. Slow but plainly correct: test/kernel.test.ts
  * cross-checks the WebAssembly kernel (both builds) against it.
  *
- * The only project code used here is what runs on the JavaScript side before the kernel: the text
- * preparation `prepareText` (normalization of non-ASCII text) and the datasketch permutation
- * parameters `datasketchPermutations` (written to PARAM_A / PARAM_B). Both are kernel inputs.
+ * The only project code used here is `datasketchPermutations`, the datasketch parameters the
+ * TypeScript side writes to PARAM_A / PARAM_B (a kernel input, checked by permutations.test.ts).
+ * The JavaScript-side text normalization is re-implemented from its description in src/text.ts.
  *
  * Pipeline (assembly/shingle.ts, sink.ts, minhash.ts, simhash.ts, index.ts):
  *   text -> bytes the kernel receives -> tokens -> shingles (K-token windows) -> element hashes
@@ -15,7 +15,7 @@
  * ('datasketch').
  */
 import { createHash } from 'node:crypto';
-import { prepareText, type Unit } from '../src/text';
+import type { Unit } from '../src/text';
 import { datasketchPermutations } from '../src/permutations';
 
 // ---------------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ export const P3 = 0x165667b19e3779f9n;
 /** "neardup!" read as a big-endian 64-bit constant. */
 export const NEARDUP = 0x6e65617264757021n;
 /** Random-bin rounds of 'fast' before its per-bin rounds (FAST_RANDOM_ROUNDS in assembly/index.ts). */
-export const FAST_RANDOM_ROUNDS = 6;
+export const FAST_RANDOM_ROUNDS = 5;
 
 export const mul64 = (a: bigint, b: bigint): bigint => (a * b) & MASK64;
 export const add64 = (a: bigint, b: bigint): bigint => (a + b) & MASK64;
@@ -79,6 +79,15 @@ export function hashBytes(bytes: Uint8Array, seed: bigint): bigint {
   return h;
 }
 
+/**
+ * Token hash: a token of up to 8 bytes, read as one little-endian u64 zero-padded, keyed and
+ * multiplied by P2; a longer token: hashBytes.
+ */
+export function tokenHash(bytes: Uint8Array, seed: bigint): bigint {
+  if (bytes.length <= 8) return mul64(readLE(bytes, 0, bytes.length) ^ seed, P2);
+  return hashBytes(bytes, seed);
+}
+
 /** Order-dependent combination of token hashes (wide shingle hash). */
 export const combine = (h: bigint, tokenHash: bigint): bigint => mul64(rotl64(h ^ tokenHash, 23n), P3);
 
@@ -93,7 +102,7 @@ export interface Keys {
   base: bigint;
   tokenSeed: bigint;
   shingleSeed: bigint;
-  /** 'fast' round keys (u64; the sketch uses their low 32 bits): R random rounds, then t per-bin. */
+  /** 'fast' round keys (u64): R random rounds, then t per-bin ones. */
   roundKeys: bigint[];
   /** 'classic' per-slot seeds. */
   seeds: Uint32Array;
@@ -128,13 +137,25 @@ const utf8dec = new TextDecoder('utf-8', { ignoreBOM: true });
 export const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 
 /**
- * The UTF-8 bytes the kernel receives for `text`: ASCII as it is; other text as it is without
- * normalize (lone surrogates become U+FFFD) and through prepareText with it. `nonAscii` is the
- * document flag (bit 31 of its DOCS end offset).
+ * The JavaScript-side normalization of non-ASCII text, steps 1-4 of src/text.ts: remove invisible
+ * characters (Default_Ignorable_Code_Point, Cf), NFKC, toLowerCase then "ß" -> "ss" and "ς" -> "σ";
+ * char mode: whitespace runs -> one space, ends trimmed. (Written from the description: the
+ * project's shortcut for text that needs none of it is checked against this.)
+ */
+export function normalizeRef(text: string, unit: Unit): string {
+  let s = text.replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu, '').normalize('NFKC').toLowerCase();
+  s = s.replace(/ß/g, 'ss').replace(/ς/g, 'σ');
+  return unit === 'char' ? s.replace(/\s+/gu, ' ').trim() : s;
+}
+
+/**
+ * The UTF-8 bytes the kernel receives for `text` (ASCII case folding and ASCII whitespace are
+ * the kernel's business): ASCII as it is; other text as it is without normalize (lone surrogates
+ * become U+FFFD) and normalized with it. `nonAscii` is the document flag (bit 31 of its DOCS end).
  */
 export function kernelInput(text: string, unit: Unit, normalize: boolean): { bytes: Uint8Array; nonAscii: boolean } {
   if (isAscii(text)) return { bytes: utf8.encode(text), nonAscii: false };
-  return { bytes: utf8.encode(normalize ? prepareText(text, unit, normalize) : text), nonAscii: true };
+  return { bytes: utf8.encode(normalize ? normalizeRef(text, unit) : text), nonAscii: true };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,7 +284,7 @@ function tokenHasher(keys: Keys): (t: Uint8Array) => bigint {
   return (t) => {
     const id = latin1(t);
     let h = memo.get(id);
-    if (h === undefined) memo.set(id, (h = hashBytes(t, keys.tokenSeed)));
+    if (h === undefined) memo.set(id, (h = tokenHash(t, keys.tokenSeed)));
     return h;
   };
 }
@@ -326,11 +347,18 @@ export function datasketchShingleHashes(text: string, cfg: ShingleCfg): number[]
 
 const TWO32 = 4294967296;
 
+/** 'fast' round hash: multiply-shift of x ^ lo32(key) by the odd hi32(key) | 1, then y ^ (y >>> 16). */
+export function roundHash(x: number, key: bigint): number {
+  const k = lo32(key), mul = (Number(key >> 32n) | 1) >>> 0;
+  const y = Math.imul((x ^ k) >>> 0, mul) >>> 0;
+  return (y ^ (y >>> 16)) >>> 0;
+}
+
 /**
  * 'fast' (Dahlgaard-Knudsen-Thorup with a per-bin tail). Values are (round, y) pairs compared
  * lexicographically, i.e. round * 2^32 + y (exact in a double: round < 2^14). Random round
- * i < R: y = mix32(x ^ key_i), offered to bin ((y >>> 16) * t) >>> 16. Per-bin round R + j: every
- * x offers y = mix32(x ^ key_{R+j}) to bin j. Each bin keeps its minimum. A round can never beat a
+ * i < R: y = roundHash(x, key_i), offered to bin ((y >>> 16) * t) >>> 16. Per-bin round R + j:
+ * every x offers y = roundHash(x, key_{R+j}) to bin j. Each bin keeps its minimum. A round can never beat a
  * value of an earlier round, so the rounds after the first one that fills a bin do not matter
  * for it: computing all R random rounds and the per-bin rounds of the bins they left empty gives
  * the same sketch as any early-stopping schedule. Signature: y; an empty set leaves 0xFFFFFFFF.
@@ -341,9 +369,9 @@ export function fastSketch(elems: readonly number[], t: number, keys: Keys): Uin
   const R = FAST_RANDOM_ROUNDS;
   if (set.length > 0) {
     for (let i = 0; i < R; i++) {
-      const key = lo32(keys.roundKeys[i]);
+      const key = keys.roundKeys[i];
       for (const x of set) {
-        const y = mix32(x ^ key);
+        const y = roundHash(x, key);
         const bin = ((y >>> 16) * t) >>> 16;
         const v = i * TWO32 + y;
         if (v < bins[bin]) bins[bin] = v;
@@ -351,10 +379,10 @@ export function fastSketch(elems: readonly number[], t: number, keys: Keys): Uin
     }
     for (let j = 0; j < t; j++) {
       if (bins[j] !== Infinity) continue;
-      const key = lo32(keys.roundKeys[R + j]);
+      const key = keys.roundKeys[R + j];
       let best = 0xffffffff;
       for (const x of set) {
-        const y = mix32(x ^ key);
+        const y = roundHash(x, key);
         if (y < best) best = y;
       }
       bins[j] = (R + j) * TWO32 + best;
@@ -397,10 +425,15 @@ export function datasketchSketch(elems: readonly number[], a: ArrayLike<bigint>,
   return out;
 }
 
-/** SimHash: bit i set iff more than half of the element occurrences have bit i set. */
+/**
+ * SimHash: bit i is set iff more than half of the element occurrences have it set; on a tie
+ * (exactly half) it is bit i of the smallest element hash. An empty set gives 0.
+ */
 export function simhash(elems: readonly bigint[]): bigint {
   const counts = new Array<number>(64).fill(0);
+  let smallest = MASK64;
   for (const e of elems) {
+    if (e < smallest) smallest = e;
     const lo = Number(e & MASK32), hi = Number(e >> 32n);
     for (let i = 0; i < 32; i++) {
       counts[i] += (lo >>> i) & 1;
@@ -408,7 +441,10 @@ export function simhash(elems: readonly bigint[]): bigint {
     }
   }
   let fp = 0n;
-  for (let i = 0; i < 64; i++) if (2 * counts[i] > elems.length) fp |= 1n << BigInt(i);
+  for (let i = 0; i < 64; i++) {
+    const bit = 1n << BigInt(i);
+    if (2 * counts[i] > elems.length || (elems.length > 0 && 2 * counts[i] === elems.length && (smallest & bit) !== 0n)) fp |= bit;
+  }
   return fp;
 }
 
