@@ -294,6 +294,7 @@ function words(p: usize, end: usize, lower: bool, ascii: bool): void {
       } else {
         tokStart = s0;  // the word runs into the next block
         inTok = true;
+        alone = false;
       }
     }
     base += 64;

@@ -51,16 +51,15 @@ function allocSignature(n: number): Uint32Array {
 
 /** Fills INPUT with as many `items` from `start` as fit (documents and bytes); returns the count. */
 function fillBatch(k: Kernel, n: number, start: number, maxDocs: number, write: (i: number, pos: number) => number): number {
-  const docs = k.docs;
   let pos = 0;
   let count = 0;
-  docs[0] = 0;
+  k.docs[0] = 0;
   while (count < maxDocs && start + count < n) {
     // Keep batches near 1 MiB of input, except that a single large item always goes in alone.
     if (count > 0 && pos >= 1 << 20) break;
     pos += write(start + count, pos);
     count++;
-    docs[count] = k.docFlag(pos);
+    k.docs[count] = k.docFlag(pos);  // k.docs, not a saved view: the write may have grown memory
   }
   return count;
 }

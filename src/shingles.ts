@@ -6,7 +6,8 @@ import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { describeValue, resolveShingleOptions, type ShingleOptions } from "./text.js";
 
 const configs = new Map<string, KernelConfig>();
-const decoder = new TextDecoder();
+// ignoreBOM: a token may be U+FEFF itself (char mode without normalization); keep it.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * The tokens of `text` (words, or code points in char mode) after normalization.

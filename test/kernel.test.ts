@@ -146,8 +146,20 @@ const unicodeText = (maxLength: number) =>
     .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...UNICODE_PIECES) }, { weight: 2, arbitrary: fc.constantFrom(...WORD_CHARS, ...SEPARATORS) }), { maxLength })
     .map((xs) => xs.join(''));
 
+/** Mostly ASCII words with sparse non-ASCII pieces: 64-byte blocks of both kinds in one document. */
+const mixedText = (maxParts: number) =>
+  fc
+    .array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.tuple(fc.string({ unit: fc.constantFrom(...WORD_CHARS), minLength: 1, maxLength: 24 }), fc.constantFrom(' ', ' ', ' ', '\n', '. ', '-')).map(([w, s]) => w + s) },
+        { weight: 1, arbitrary: fc.constantFrom(...UNICODE_PIECES) },
+      ),
+      { maxLength: maxParts },
+    )
+    .map((xs) => xs.join(''));
+
 /** A mix of every kind of text. */
-const anyText = fc.oneof(asciiWords(60), asciiAny, unicodeText(120), fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }));
+const anyText = fc.oneof(asciiWords(60), asciiAny, unicodeText(120), mixedText(60), fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }));
 
 const shingleCfg: fc.Arbitrary<ShingleCfg> = fc.record({
   unit: fc.constantFrom<Unit>('word', 'char'),
@@ -256,6 +268,30 @@ describe('tokenizer and shingle hashes (dump mode) vs reference', () => {
 
   it('random ASCII byte soup', () => {
     fc.assert(fc.property(asciiAny, shingleCfg, seedArb, (t, cfg, seed) => check(t, cfg, seed)), { numRuns: 150 });
+  });
+
+  it('mostly-ASCII texts with sparse non-ASCII pieces', () => {
+    fc.assert(fc.property(mixedText(150), shingleCfg, seedArb, (t, cfg, seed) => check(t, cfg, seed)), { numRuns: 150 });
+  });
+
+  it('word state across 64-byte blocks: stand-alone letters, marks and words meeting ASCII blocks', () => {
+    const dec = new TextDecoder('utf-8', { ignoreBOM: true });
+    const heads = ['日', 'ภ', 'ｶ', 'é', 'a\u0301', '😀', ''];
+    const tails = ['over é', 'over日', 'over\u0301x', 'over', 'é over', '日over', ' over 日'];
+    for (const head of heads) {
+      for (const tail of tails) {
+        for (let pad = 50; pad <= 140; pad++) {
+          for (const sep of [' ', 'x']) {
+            const text = head + sep.repeat(pad) + tail;
+            for (const normalize of [true, false]) {
+              const want = ref.textTokens(text, { unit: 'word', normalize }).map((t) => dec.decode(t));
+              expectSame(tokens(text, { unit: 'word', normalize }), want, JSON.stringify(text));
+            }
+          }
+        }
+      }
+    }
+    check('日' + ' '.repeat(123) + 'over é', { unit: 'word', size: 1, normalize: true }, 1);
   });
 
   it('random Unicode texts', () => {
