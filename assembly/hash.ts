@@ -34,10 +34,6 @@ export const P3: u64 = 0x165667B19E3779F9;
   return h;
 }
 
-/** Order-dependent combination step of token hashes into a shingle hash. */
-@inline export function combine(h: u64, tokenHash: u64): u64 {
-  return rotl<u64>(h ^ tokenHash, 23) * P3;
-}
 
 /** 32-bit integer hash, two xorshift-multiply rounds ("lowbias32", C. Wellons' hash-prospector). */
 @inline export function mix32(x: u32): u32 {

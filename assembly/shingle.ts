@@ -15,31 +15,30 @@
 // them; a document without tokens yields no shingle.
 //
 // Hashes. token: th = hashBytes(bytes, TOKEN_SEED) (64-bit, hash.ts).
-//   wide   (SimHash, dump):      shingle = fmix64(fold of combine(h, th_j) from SHINGLE_SEED), u64.
-//   narrow ('fast', 'classic'):  t32_j = lo32(th_j) ^ hi32(th_j);
-//                                h = lo32(SHINGLE_SEED); h = rotl32(h ^ t32_j, 13) * 0x9E3779B1 per
-//                                token; shingle = mix32(h), u32. Computed 4 windows per v128.
+//   t32_j = lo32(th_j) ^ hi32(th_j);  w(seed) = mix32(fold of h = rotl32(h ^ t32_j, 13) * 0x9E3779B1
+//   from h = seed), computed 4 windows per v128.
+//   narrow ('fast', 'classic'):  shingle = w(lo32(SHINGLE_SEED)), u32.
+//   wide   (SimHash, dump):      shingle = w(hi32(SHINGLE_SEED)) << 32 | w(lo32(SHINGLE_SEED)), u64.
 //   'datasketch':                SHA-1 of the shingle's bytes (words joined by one space), u32.
 import { K, UNIT_CHAR, LOWER, COLLAPSE, TOKEN_SEED, SHINGLE_SEED, ALGO, ALGO_DATASKETCH, ALGO_FAST, ALGO_CLASSIC, ALGO_SPANS } from "./config";
 import { CLASS_PTR, OUT_PTR, OUT_BYTES } from "./layout";
 import { classOf, CLS_WORD, CLS_STANDALONE, CLS_MARK } from "./unicode";
-import { hashBytes, combine, fmix64, mix32, P2 } from "./hash";
+import { hashBytes, mix32, P2 } from "./hash";
 import { sha1Init, sha1Update, sha1Byte, sha1FinalHash32 } from "./sha1";
-import { sinkPush64, sinkPush32, sinkReserve32, sinkCommit32 } from "./sink";
+import { sinkPush64, sinkPush32, sinkReserve, sinkCommit } from "./sink";
 
 // Tokens of the current document wait in TOK until their shingles are emitted. TOK is drained
 // whenever it fills (keeping the last K-1 tokens, which start the next windows), so documents of
 // any length stream through it.
-//   TOK_H: u64 x TOK_CAP token hashes | TOK_32: u32 folded hashes (+ SIMD over-read pad)
-//   TOK_S, TOK_E: u32 x TOK_CAP token start/end pointers
+//   TOK_32: u32 x TOK_CAP folded token hashes (+ SIMD over-read pad)
+//   TOK_S, TOK_E: u32 x TOK_CAP token start/end pointers ('datasketch' hashes the bytes)
 const TOK_CAP: i32 = 4096;
-const TOK_H: usize = memory.data(TOK_CAP * 8, 16);
 const TOK_32: usize = memory.data(TOK_CAP * 4 + 64 * 4 + 16, 16);
 const TOK_S: usize = memory.data(TOK_CAP * 4, 16);
 const TOK_E: usize = memory.data(TOK_CAP * 4, 16);
 let ntok: i32 = 0;          // tokens waiting in TOK
 let drained: bool = false;  // TOK was drained mid-document (so the document had K or more tokens)
-let narrow: bool = false;   // 32-bit shingle hashes ('fast', 'classic')
+let narrow: bool = false;   // 32-bit shingle hashes ('fast', 'classic'); else 64-bit or SHA-1
 let spans: i32 = 0;         // spans mode (test and shingles() hook): tokens written to OUT
 
 /** Number of token spans written by the last spans-mode document. */
@@ -66,7 +65,14 @@ function lowerAscii(p: usize, end: usize): void {
   return rotl<u32>(h ^ t, 13) * 0x9E3779B1;
 }
 
-/** The shingle of tokens TOK[i .. i+count): wide, or 'datasketch', or one narrow window. */
+/** The window hash w(seed) of tokens TOK_32[i .. i+count). */
+@inline function windowHash(i: i32, count: i32, seed: u32): u32 {
+  let h = seed;
+  for (let j = i; j < i + count; j++) h = narrowStep(h, load<u32>(TOK_32 + (<usize>j << 2)));
+  return mix32(h);
+}
+
+/** The shingle of tokens TOK[i .. i+count), one at a time (short documents, 'datasketch'). */
 function emitOne(i: i32, count: i32): void {
   if (ALGO == ALGO_DATASKETCH) {
     // datasketch hashes the shingle's bytes: words joined by one space (char mode: concatenated).
@@ -78,44 +84,50 @@ function emitOne(i: i32, count: i32): void {
     }
     sinkPush32(sha1FinalHash32());
   } else if (narrow) {
-    let h = <u32>SHINGLE_SEED;
-    for (let j = i; j < i + count; j++) h = narrowStep(h, load<u32>(TOK_32 + (<usize>j << 2)));
-    sinkPush32(mix32(h));
+    sinkPush32(windowHash(i, count, <u32>SHINGLE_SEED));
   } else {
-    let h = SHINGLE_SEED;
-    for (let j = i; j < i + count; j++) h = combine(h, load<u64>(TOK_H + (<usize>j << 3)));
-    sinkPush64(fmix64(h));
+    sinkPush64((<u64>windowHash(i, count, <u32>(SHINGLE_SEED >>> 32)) << 32) | <u64>windowHash(i, count, <u32>SHINGLE_SEED));
   }
 }
 
-/** Narrow hashes of `windows` K-token windows starting at TOK_32[i], written to `out` (u32). */
-function narrowWindows(i: i32, windows: i32, out: usize): void {
+/** w(seed) of 4 consecutive windows starting at `base` (TOK_32 pointer), K tokens each. */
+@inline function windows4(base: usize, k: i32, seed: v128): v128 {
+  const mul = i32x4.splat(0x9E3779B1);
+  let h = seed;
+  for (let j = 0; j < k; j++) {
+    const x = v128.xor(h, v128.load(base + (<usize>j << 2)));
+    h = i32x4.mul(v128.or(i32x4.shl(x, 13), i32x4.shr_u(x, 19)), mul);
+  }
+  h = v128.xor(h, i32x4.shr_u(h, 16));
+  h = i32x4.mul(h, i32x4.splat(0x21F0AAAD));
+  h = v128.xor(h, i32x4.shr_u(h, 15));
+  h = i32x4.mul(h, i32x4.splat(0x735A2D97));
+  return v128.xor(h, i32x4.shr_u(h, 15));
+}
+
+/** Hashes of `windows` K-token windows starting at TOK_32[i], written to `out` (u32, or u64 when wide). */
+function hashWindows(i: i32, windows: i32, out: usize, wide: bool): void {
   const k = K;
-  const seed = <u32>SHINGLE_SEED;
+  const lo = <u32>SHINGLE_SEED, hi = <u32>(SHINGLE_SEED >>> 32);
   let w = 0;
   if (ASC_FEATURE_SIMD) {
-    const mul = i32x4.splat(0x9E3779B1);
-    const m1 = i32x4.splat(0x21F0AAAD);
-    const m2 = i32x4.splat(0x735A2D97);
+    const loV = i32x4.splat(lo), hiV = i32x4.splat(hi);
     for (; w + 4 <= windows; w += 4) {
-      let h = i32x4.splat(seed);
       const base = TOK_32 + (<usize>(i + w) << 2);
-      for (let j = 0; j < k; j++) {
-        const x = v128.xor(h, v128.load(base + (<usize>j << 2)));
-        h = i32x4.mul(v128.or(i32x4.shl(x, 13), i32x4.shr_u(x, 19)), mul);
+      const a = windows4(base, k, loV);
+      if (wide) {
+        const b = windows4(base, k, hiV);
+        v128.store(out + (<usize>w << 3), i32x4.shuffle(a, b, 0, 4, 1, 5));
+        v128.store(out + (<usize>w << 3), i32x4.shuffle(a, b, 2, 6, 3, 7), 16);
+      } else {
+        v128.store(out + (<usize>w << 2), a);
       }
-      h = v128.xor(h, i32x4.shr_u(h, 16));
-      h = i32x4.mul(h, m1);
-      h = v128.xor(h, i32x4.shr_u(h, 15));
-      h = i32x4.mul(h, m2);
-      h = v128.xor(h, i32x4.shr_u(h, 15));
-      v128.store(out + (<usize>w << 2), h);
     }
   }
   for (; w < windows; w++) {
-    let h = seed;
-    for (let j = 0; j < k; j++) h = narrowStep(h, load<u32>(TOK_32 + (<usize>(i + w + j) << 2)));
-    store<u32>(out + (<usize>w << 2), mix32(h));
+    const a = windowHash(i + w, k, lo);
+    if (wide) store<u64>(out + (<usize>w << 3), (<u64>windowHash(i + w, k, hi) << 32) | <u64>a);
+    else store<u32>(out + (<usize>w << 2), a);
   }
 }
 
@@ -124,19 +136,19 @@ function drain(): void {
   const k = K;
   if (ntok < k) return;
   const windows = ntok - k + 1;
-  if (narrow) {
+  if (ALGO == ALGO_DATASKETCH) {
+    for (let i = 0; i < windows; i++) emitOne(i, k);
+  } else {
+    const wide = !narrow;
     let done = 0;
     while (done < windows) {
-      const room = sinkReserve32();
+      const room = sinkReserve();
       const c = windows - done < room ? windows - done : room;
-      narrowWindows(done, c, sinkCommit32(c));
+      hashWindows(done, c, sinkCommit(c, wide), wide);
       done += c;
     }
-  } else {
-    for (let i = 0; i < windows; i++) emitOne(i, k);
   }
   const keep = k - 1;
-  memory.copy(TOK_H, TOK_H + (<usize>windows << 3), <usize>keep << 3);
   memory.copy(TOK_32, TOK_32 + (<usize>windows << 2), <usize>keep << 2);
   memory.copy(TOK_S, TOK_S + (<usize>windows << 2), <usize>keep << 2);
   memory.copy(TOK_E, TOK_E + (<usize>windows << 2), <usize>keep << 2);
@@ -167,14 +179,12 @@ function drain(): void {
     return;
   }
   const n = ntok;
-  if (narrow) {
-    const h = tokenHash(s, <i32>(e - s));
-    store<u32>(TOK_32 + (<usize>n << 2), <u32>h ^ <u32>(h >>> 32));
-  } else if (ALGO == ALGO_DATASKETCH) {
+  if (ALGO == ALGO_DATASKETCH) {
     store<u32>(TOK_S + (<usize>n << 2), <u32>s);
     store<u32>(TOK_E + (<usize>n << 2), <u32>e);
   } else {
-    store<u64>(TOK_H + (<usize>n << 3), tokenHash(s, <i32>(e - s)));
+    const h = tokenHash(s, <i32>(e - s));
+    store<u32>(TOK_32 + (<usize>n << 2), <u32>h ^ <u32>(h >>> 32));
   }
   ntok = n + 1;
   if (n + 1 == TOK_CAP) { drain(); drained = true; }

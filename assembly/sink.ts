@@ -48,15 +48,15 @@ export function sinkAdd(ptr: usize, count: i32): void {
   if (++n == ELEM_CAP) flush();
 }
 
-/** Room left for 32-bit hashes (flushing first if the buffer is full). */
-export function sinkReserve32(): i32 {
+/** Room left in the element buffer (flushing first if it is full). */
+export function sinkReserve(): i32 {
   if (n == ELEM_CAP) flush();
   return ELEM_CAP - n;
 }
 
-/** Claims `c` 32-bit slots (c <= sinkReserve32()) and returns where to write them. */
-export function sinkCommit32(c: i32): usize {
-  const p = ELEM_PTR + (<usize>n << 2);
+/** Claims `c` slots (c <= sinkReserve()), 64-bit when `wide`, and returns where to write them. */
+export function sinkCommit(c: i32, wide: bool): usize {
+  const p = ELEM_PTR + (<usize>n << (wide ? 3 : 2));
   n += c;
   return p;
 }

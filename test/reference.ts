@@ -88,8 +88,6 @@ export function tokenHash(bytes: Uint8Array, seed: bigint): bigint {
   return hashBytes(bytes, seed);
 }
 
-/** Order-dependent combination of token hashes (wide shingle hash). */
-export const combine = (h: bigint, tokenHash: bigint): bigint => mul64(rotl64(h ^ tokenHash, 23n), P3);
 
 /** One step of the narrow (32-bit) shingle hash. */
 export const narrowStep = (h: number, t32: number): number => Math.imul(rotl32((h ^ t32) >>> 0, 13), 0x9e3779b1) >>> 0;
@@ -289,15 +287,21 @@ function tokenHasher(keys: Keys): (t: Uint8Array) => bigint {
   };
 }
 
-/** Wide (u64) shingle hashes, as SimHash and the dump hook see them: fmix64 of the combine fold. */
+/**
+ * Wide (u64) shingle hashes, as SimHash and the dump hook see them: the narrow window hash with
+ * the high half of SHINGLE_SEED as the high word, with the low half as the low word.
+ */
 export function wideShingleHashes(text: string, cfg: ShingleCfg, seed: number): bigint[] {
   const keys = deriveKeys(seed, 1);
   const th = tokenHasher(keys);
-  return windows(textTokens(text, cfg), cfg.size).map((w) => {
-    let h = keys.shingleSeed;
-    for (const t of w) h = combine(h, th(t));
-    return fmix64(h);
-  });
+  const w32 = (w: string[], s: number): number => {
+    let h = s;
+    for (const t of w) h = narrowStep(h, fold32(th(t)));
+    return mix32(h);
+  };
+  return windows(textTokens(text, cfg), cfg.size).map(
+    (w) => (BigInt(w32(w, Number(keys.shingleSeed >> 32n))) << 32n) | BigInt(w32(w, lo32(keys.shingleSeed))),
+  );
 }
 
 /** Narrow (u32) shingle hashes ('fast', 'classic'): mix32 of the narrowStep fold of fold32(token hash). */
