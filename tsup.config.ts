@@ -1,13 +1,14 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", node: "src/node/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
   sourcemap: false,
   target: "es2022",
   platform: "neutral",
+  external: ["node:fs", "node:fs/promises", "node:crypto", "node:path"],
   // The loader is bundled so the published package has no runtime dependency.
   noExternal: ["@assemblyscript/loader"],
   treeshake: true,

@@ -52,7 +52,7 @@ describe("options out of range", () => {
     expect(() => new MinHasher({ numPerms: 64 } as object)).toThrow(/unknown option 'numPerms'/);
     expect(() => new MinHasher({ shingle: { size: 0 } })).toThrow(/size must be an integer in \[1, 64\]/);
     expect(() => new MinHasher({ shingle: { normalize: "yes" as unknown as boolean } })).toThrow(TypeError);
-    expect(() => new MinHasher(5 as object)).toThrow(/options must be an object/);
+    expect(() => new MinHasher(5 as unknown as object)).toThrow(/options must be an object/);
   });
 });
 

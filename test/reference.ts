@@ -294,7 +294,7 @@ function tokenHasher(keys: Keys): (t: Uint8Array) => bigint {
 export function wideShingleHashes(text: string, cfg: ShingleCfg, seed: number): bigint[] {
   const keys = deriveKeys(seed, 1);
   const th = tokenHasher(keys);
-  const w32 = (w: string[], s: number): number => {
+  const w32 = (w: Uint8Array[], s: number): number => {
     let h = s;
     for (const t of w) h = narrowStep(h, fold32(th(t)));
     return mix32(h);

@@ -1,0 +1,247 @@
+/**
+ * Batch clustering of texts: near-duplicates (Jaccard of shingle sets at least `threshold`) or
+ * instances of one template (`template.ts`).
+ *
+ * Near-duplicate mode (Broder 1997; banding as in Leskovec, Rajaraman, Ullman, MMDS §3.4):
+ *   1. sign every text (MinHasher 'fast', numPerm 128) in batches; keep per text the 32-bit hash of
+ *      each LSH band and the signature truncated to 16 bits per slot (b-bit minwise hashing:
+ *      P. Li, A. C. König, "b-Bit Minwise Hashing", WWW 2010 — at b = 16 a chance slot match adds
+ *      at most 2^-16 to an estimate), 256 bytes a text instead of 512;
+ *   2. bands are chosen for recall, not for datasketch's balance: the most rows r such that a pair
+ *      at the threshold shares a band with probability >= 0.995 (1 - (1 - t^r)^floor(128/r)), so
+ *      the candidates miss almost no true pair and verification removes the false ones;
+ *   3. for each band, a hash table from band hash to the bucket's first and latest member: a text
+ *      is verified against both and joined to their clusters (union-find). Verification uses the
+ *      signature estimate when it is clearly on one side of the threshold (more than 3 standard
+ *      errors, sqrt(t(1-t)/128)) and the exact Jaccard of the two texts' shingle sets otherwise,
+ *      so pairs near the threshold are decided exactly. Each text costs at most two verifications
+ *      per band, so a bucket holding 100,000 identical prompts costs O(n), never O(n^2); a verified
+ *      edge into the bucket's first or latest member links every near-duplicate chain in it.
+ *   4. clusters are the connected components, numbered by first appearance.
+ */
+import { MinHasher } from "./minhash.js";
+import { kernel, Algo, type KernelConfig } from "./kernel.js";
+import { checkOptions, describeValue } from "./text.js";
+import { templateOf } from "./align.js";
+import { mineTemplates } from "./template.js";
+
+/** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
+export type Cluster = { id: number; size: number; members: number[]; template: string };
+
+/** Clustering modes. */
+export type ClusterMode = "template" | "near-duplicate";
+
+/** Options of `cluster`. */
+export interface ClusterOptions {
+  /** 'template' (default): same template wording around slots; 'near-duplicate': similar shingle sets. */
+  mode?: ClusterMode;
+  /** Near-duplicate mode: Jaccard threshold in (0, 1]; default 0.8. */
+  threshold?: number;
+  /** Template mode: a template is recognised once it has this many instances; default 3. */
+  minSupport?: number;
+}
+
+/** Union-find over n items with path halving and union by smaller index (deterministic roots). */
+export class UnionFind {
+  readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) {
+      p[x] = p[p[x]];
+      x = p[x];
+    }
+    return x;
+  }
+  union(a: number, b: number): void {
+    a = this.find(a);
+    b = this.find(b);
+    if (a < b) this.parent[b] = a;
+    else if (b < a) this.parent[a] = b;
+  }
+}
+
+const NUM_PERM = 128;
+const CHUNK = 4096;
+
+/** Near-duplicate components; labels[i] is the component's smallest member index. */
+export function nearDuplicateRoots(texts: readonly string[], threshold: number): Int32Array {
+  const n = texts.length;
+  const hasher = new MinHasher({ numPerm: NUM_PERM });
+  const { bands, rows } = recallBanding(threshold);
+  const sig16 = new Uint16Array(n * NUM_PERM);
+  const bandHash = new Uint32Array(n * bands);
+  const chunk = new Uint32Array(CHUNK * NUM_PERM);
+  for (let start = 0; start < n; start += CHUNK) {
+    const part = texts.slice(start, start + CHUNK);
+    hasher.signBatchInto(part, chunk, 0);
+    for (let d = 0; d < part.length; d++) {
+      const base = d * NUM_PERM;
+      const doc = start + d;
+      for (let j = 0; j < NUM_PERM; j++) sig16[doc * NUM_PERM + j] = chunk[base + j] & 0xffff;
+      for (let b = 0; b < bands; b++) {
+        // FNV-1a over the band's 32-bit slots, then a MurmurHash3 finalizer
+        let h = 0x811c9dc5 ^ b;
+        for (let r = 0; r < rows; r++) h = Math.imul(h ^ chunk[base + b * rows + r], 0x01000193);
+        h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        bandHash[doc * bands + b] = h >>> 0;
+      }
+    }
+  }
+  const margin = 3 * Math.sqrt((threshold * (1 - threshold)) / NUM_PERM);
+  const sure = Math.ceil((threshold + margin) * NUM_PERM - 1e-9);   // this many equal slots: accept
+  const maybe = Math.ceil((threshold - margin) * NUM_PERM - 1e-9);  // fewer: reject
+  const exact = new ExactJaccard(texts);
+  const similar = (a: number, b: number): boolean => {
+    let eq = 0;
+    const pa = a * NUM_PERM, pb = b * NUM_PERM;
+    for (let j = 0; j < NUM_PERM; j++) {
+      if (sig16[pa + j] === sig16[pb + j]) eq++;
+      else if (j + 1 - eq > NUM_PERM - maybe) return false; // too many mismatches already
+    }
+    if (eq >= sure) return true;
+    return exact.jaccard(a, b) >= threshold;
+  };
+  const uf = new UnionFind(n);
+  let cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  const keys = new Uint32Array(cap);
+  const first = new Int32Array(cap);
+  const latest = new Int32Array(cap);
+  for (let b = 0; b < bands; b++) {
+    first.fill(-1);
+    for (let i = 0; i < n; i++) {
+      const h = bandHash[i * bands + b];
+      let s = h & (cap - 1);
+      while (first[s] !== -1 && keys[s] !== h) s = (s + 1) & (cap - 1);
+      if (first[s] === -1) {
+        keys[s] = h;
+        first[s] = i;
+        latest[s] = i;
+        continue;
+      }
+      const f = first[s], l = latest[s];
+      if (uf.find(i) !== uf.find(f) && similar(i, f)) uf.union(i, f);
+      if (l !== f && uf.find(i) !== uf.find(l) && similar(i, l)) uf.union(i, l);
+      latest[s] = i;
+    }
+  }
+  const roots = new Int32Array(n);
+  for (let i = 0; i < n; i++) roots[i] = uf.find(i);
+  return roots;
+}
+
+/** Banding for candidate recall: the most rows with P(candidate | J = threshold) >= 0.995. */
+export function recallBanding(threshold: number): { bands: number; rows: number } {
+  let best = { bands: NUM_PERM, rows: 1 };
+  for (let rows = 1; rows <= NUM_PERM; rows++) {
+    const bands = Math.floor(NUM_PERM / rows);
+    if (1 - Math.pow(1 - Math.pow(threshold, rows), bands) >= 0.995) best = { bands, rows };
+  }
+  return best;
+}
+
+/**
+ * Exact Jaccard similarity of two texts' shingle sets, from the kernel's 64-bit shingle hashes
+ * (the test hook that copies them out; 64-bit hashes collide with probability ~n^2 / 2^64).
+ * Recently used sets are cached, as bucket leaders are compared many times.
+ */
+class ExactJaccard {
+  readonly #texts: readonly string[];
+  readonly #cache = new Map<number, Float64Array>();
+  static readonly #cfg: KernelConfig = Object.freeze({ algo: Algo.Dump, t: 1, k: 3, unit: "word" as const, normalize: true, seed: 1 });
+  constructor(texts: readonly string[]) {
+    this.#texts = texts;
+  }
+  #set(i: number): Float64Array {
+    let s = this.#cache.get(i);
+    if (s !== undefined) return s;
+    const k = kernel();
+    k.use(ExactJaccard.#cfg);
+    const len = k.writeText(this.#texts[i], 0, "word", true);
+    k.docs[0] = 0;
+    k.docs[1] = k.docFlag(len);
+    const n = k.raw.signDocs(1);
+    const u32 = k.u32;
+    const o = k.OUT >>> 2;
+    s = new Float64Array(n);
+    // 53 bits of each hash as a double: sortable, and collisions stay negligible
+    for (let j = 0; j < n; j++) s[j] = (u32[o + 2 * j + 1] & 0x1fffff) * 4294967296 + u32[o + 2 * j];
+    s.sort();
+    if (this.#cache.size >= 4096) this.#cache.clear();
+    this.#cache.set(i, s);
+    return s;
+  }
+  jaccard(a: number, b: number): number {
+    if (this.#texts[a] === this.#texts[b]) return 1;
+    const x = this.#set(a), y = this.#set(b);
+    let i = 0, j = 0, inter = 0, union = 0;
+    while (i < x.length || j < y.length) {
+      const vx = i < x.length ? x[i] : Infinity, vy = j < y.length ? y[j] : Infinity;
+      const v = Math.min(vx, vy);
+      if (vx === v && vy === v) inter++;
+      union++;
+      while (i < x.length && x[i] === v) i++;
+      while (j < y.length && y[j] === v) j++;
+    }
+    return union === 0 ? 1 : inter / union;
+  }
+}
+
+/** Numbers groups by first appearance and builds their member lists. */
+function compact(groupOf: ArrayLike<number>, n: number): { labels: Int32Array; members: number[][] } {
+  const labels = new Int32Array(n);
+  const ids = new Map<number, number>();
+  const members: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    let id = ids.get(groupOf[i]);
+    if (id === undefined) {
+      id = members.length;
+      ids.set(groupOf[i], id);
+      members.push([]);
+    }
+    labels[i] = id;
+    members[id].push(i);
+  }
+  return { labels, members };
+}
+
+/**
+ * Groups `texts`: `labels[i]` is the cluster id of `texts[i]` (every text has one; a text alike no
+ * other is a cluster of one), and `clusters[id]` lists members and a readable template.
+ * @example
+ * const { labels, clusters } = cluster(prompts, { mode: "near-duplicate", threshold: 0.8 });
+ * clusters.filter((c) => c.size >= 5).map((c) => c.template);
+ */
+export function cluster(texts: readonly string[], opts?: ClusterOptions): { labels: Int32Array; clusters: Cluster[] } {
+  if (!Array.isArray(texts)) throw new TypeError(`cluster: texts must be an array of strings, got ${describeValue(texts)}`);
+  for (let i = 0; i < texts.length; i++) {
+    if (typeof texts[i] !== "string") throw new TypeError(`cluster: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
+  }
+  const o = checkOptions(opts, ["mode", "threshold", "minSupport"], "cluster");
+  const mode = o.mode ?? "template";
+  if (mode !== "template" && mode !== "near-duplicate") {
+    throw new RangeError(`cluster: mode must be 'template' or 'near-duplicate', got ${describeValue(mode)}`);
+  }
+  const threshold = o.threshold ?? 0.8;
+  if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
+    throw new RangeError(`cluster: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
+  }
+  if (mode === "near-duplicate") {
+    const { labels, members } = compact(nearDuplicateRoots(texts, threshold), texts.length);
+    const clusters = members.map((m, id) => ({
+      id, size: m.length, members: m, template: m.length >= 2 ? templateOf(m.map((i) => texts[i])) : texts[m[0]],
+    }));
+    return { labels, clusters };
+  }
+  const minSupport = o.minSupport;
+  const mined = mineTemplates(texts, minSupport === undefined ? undefined : { minSupport: minSupport as number });
+  const { labels, members } = compact(mined.labels, texts.length);
+  const clusters = members.map((m, id) => ({
+    id, size: m.length, members: m, template: mined.templates[mined.labels[m[0]]],
+  }));
+  return { labels, clusters };
+}

@@ -1,0 +1,363 @@
+/**
+ * The streaming campaign detector: every prompt is assigned to a cluster as it arrives (near-
+ * duplicates through an `LshIndex`, template instances through a `TemplateMiner`), and each
+ * cluster keeps the counters an analyst needs: size, distinct accounts, first and last seen, rate.
+ * With a window (by prompt count and/or time) the oldest prompts are forgotten, so memory stays
+ * bounded however long the stream runs.
+ *
+ * Bookkeeping (all bounded by the live prompts):
+ *   items   a FIFO of live prompts: sequence number, cluster, time, account, caller id, and the
+ *           prompt's position in its cluster's member list (for O(1) removal);
+ *   clusters  id -> members (sequence numbers), per-account counts, first/last seen, a few example
+ *           texts. When two clusters become one, the smaller one's members are relabelled into the
+ *           larger (small-to-large merging: O(n log n) relabels over any stream).
+ */
+import { MinHasher } from "./minhash.js";
+import { LshIndex } from "./lsh.js";
+import { TemplateMiner } from "./template.js";
+import { templateOf } from "./align.js";
+import { checkOptions, describeValue, intOption } from "./text.js";
+import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
+
+/** A cluster with who sent it and how fast. */
+export type Campaign = Cluster & {
+  /** Distinct accounts among the live members. */
+  accounts: number;
+  /** The accounts with most members, most first (at most 5). */
+  topAccounts: [string, number][];
+  /** Time (ms) of the earliest and latest live member. */
+  firstSeen: number;
+  lastSeen: number;
+  /** Members per minute over [firstSeen, lastSeen] (a span under one second counts as one second). */
+  ratePerMinute: number;
+  /** The first `maxExamples` texts the cluster received (they may have left the window since). */
+  examples: string[];
+};
+
+/** Options of `Detector`. */
+export interface DetectorOptions {
+  /** 'template' (default) or 'near-duplicate'. */
+  mode?: ClusterMode;
+  /** Near-duplicate mode: Jaccard threshold in (0, 1]; default 0.8. */
+  threshold?: number;
+  /** A cluster is flagged from this size on; default 5. */
+  minClusterSize?: number;
+  /** Forget prompts beyond the newest `prompts`, and/or older than `ms` before the newest time. */
+  window?: { prompts?: number; ms?: number };
+  /** Template mode: instances needed before a template is recognised; default 3. */
+  minSupport?: number;
+  /** Example texts kept per cluster; default 3. */
+  maxExamples?: number;
+}
+
+/** Per-prompt metadata. */
+export interface PromptMeta {
+  /** Caller's id of the prompt (reported in `Campaign.memberIds`). */
+  id?: string;
+  /** Who sent it. */
+  account?: string;
+  /** When (ms since the epoch); default `Date.now()`. */
+  time?: number;
+}
+
+interface ClusterRec {
+  id: number;
+  members: number[];
+  accounts: Map<string, number>;
+  firstSeen: number;
+  lastSeen: number;
+  examples: string[];
+}
+
+const NUM_PERM = 128;
+
+export class Detector {
+  readonly mode: ClusterMode;
+  readonly threshold: number;
+  readonly minClusterSize: number;
+  readonly window: { readonly prompts: number; readonly ms: number };
+  readonly maxExamples: number;
+  readonly minSupport: number;
+  #hasher: MinHasher | null = null;
+  #lsh: LshIndex<number> | null = null;
+  #miner: TemplateMiner | null = null;
+  /** FIFO of live items, by sequence number: seq -> slot seq & (cap - 1). */
+  #cap = 1024;
+  #head = 0; // sequence number of the oldest live item
+  #next = 0; // next sequence number
+  #clusterOf = new Int32Array(this.#cap);
+  #pos = new Int32Array(this.#cap);
+  #time = new Float64Array(this.#cap);
+  #account: (string | undefined)[] = new Array(this.#cap);
+  #ids: (string | undefined)[] = new Array(this.#cap);
+  #clusters = new Map<number, ClusterRec>();
+  #nextCluster = 0;
+  #newest = -Infinity;
+
+  /**
+   * @example
+   * const d = new Detector({ mode: "template", minClusterSize: 5, window: { prompts: 1_000_000 } });
+   * const { clusterId, flagged } = d.add(prompt, { account: "acct-42", time: Date.now() });
+   */
+  constructor(opts?: DetectorOptions) {
+    const where = "Detector";
+    const o = checkOptions(opts, ["mode", "threshold", "minClusterSize", "window", "minSupport", "maxExamples"], where);
+    const mode = o.mode ?? "template";
+    if (mode !== "template" && mode !== "near-duplicate") {
+      throw new RangeError(`${where}: mode must be 'template' or 'near-duplicate', got ${describeValue(mode)}`);
+    }
+    this.mode = mode;
+    const threshold = o.threshold ?? 0.8;
+    if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
+      throw new RangeError(`${where}: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
+    }
+    this.threshold = threshold;
+    this.minClusterSize = intOption(o.minClusterSize, "minClusterSize", 1, 2 ** 31 - 1, 5, where);
+    this.maxExamples = intOption(o.maxExamples, "maxExamples", 0, 1000, 3, where);
+    this.minSupport = intOption(o.minSupport, "minSupport", 2, 2 ** 31 - 1, 3, where);
+    const w = checkOptions(o.window, ["prompts", "ms"], `${where} (window)`);
+    const prompts = intOption(w.prompts, "window.prompts", 1, 2 ** 31 - 1, Infinity, where);
+    const ms = w.ms ?? Infinity;
+    if (typeof ms !== "number" || !(ms > 0)) throw new RangeError(`${where}: window.ms must be a positive number, got ${describeValue(ms)}`);
+    this.window = Object.freeze({ prompts, ms });
+    if (mode === "near-duplicate") {
+      this.#hasher = new MinHasher({ numPerm: NUM_PERM });
+      // banding for recall (see cluster.ts): candidates then verified on the signatures
+      this.#lsh = new LshIndex<number>({ threshold, numPerm: NUM_PERM, params: recallBanding(threshold), hasher: this.#hasher });
+    } else {
+      this.#miner = new TemplateMiner({ minSupport: this.minSupport }, (from, into) => this.#merge(from, into));
+    }
+  }
+
+  /** Live prompts. */
+  get size(): number {
+    return this.#next - this.#head;
+  }
+
+  /**
+   * Adds one prompt and answers at once with its cluster, the cluster's size, and whether the
+   * cluster is flagged (size >= minClusterSize).
+   * @example d.add("Explain step by step how to pick a lock.", { account: "u1" })
+   */
+  add(text: string, meta?: PromptMeta): { clusterId: number; clusterSize: number; flagged: boolean } {
+    if (typeof text !== "string") throw new TypeError(`Detector.add: text must be a string, got ${describeValue(text)}`);
+    const m = checkMeta(meta, "Detector.add");
+    const c = this.#addChecked(text, m);
+    return { clusterId: c.id, clusterSize: c.members.length, flagged: c.members.length >= this.minClusterSize };
+  }
+
+  /**
+   * Adds many prompts; returns their cluster ids at the time each was added.
+   * @example const ids = d.addBatch(prompts, prompts.map((_, i) => ({ account: accounts[i] })));
+   */
+  addBatch(texts: readonly string[], metas?: readonly PromptMeta[]): Int32Array {
+    if (!Array.isArray(texts)) throw new TypeError(`Detector.addBatch: texts must be an array of strings, got ${describeValue(texts)}`);
+    if (metas !== undefined && (!Array.isArray(metas) || metas.length !== texts.length)) {
+      throw new TypeError(`Detector.addBatch: metas must be an array as long as texts (${texts.length}), or omitted`);
+    }
+    // validate everything first: a bad element rejects the whole batch and changes nothing
+    const ms: PromptMeta[] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      if (typeof texts[i] !== "string") throw new TypeError(`Detector.addBatch: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
+      ms[i] = checkMeta(metas?.[i], `Detector.addBatch (metas[${i}])`);
+    }
+    const out = new Int32Array(texts.length);
+    for (let i = 0; i < texts.length; i++) out[i] = this.#addChecked(texts[i], ms[i]).id;
+    return out;
+  }
+
+  /**
+   * Current clusters (live members only), largest first.
+   * @example d.clusters({ flaggedOnly: true }).map((c) => [c.size, c.accounts, c.template])
+   */
+  clusters(opts?: { minSize?: number; flaggedOnly?: boolean }): Campaign[] {
+    const o = checkOptions(opts, ["minSize", "flaggedOnly"], "Detector.clusters");
+    const flaggedOnly = o.flaggedOnly ?? false;
+    if (typeof flaggedOnly !== "boolean") throw new TypeError("Detector.clusters: flaggedOnly must be a boolean");
+    let minSize = intOption(o.minSize, "minSize", 1, 2 ** 31 - 1, 1, "Detector.clusters");
+    if (flaggedOnly) minSize = Math.max(minSize, this.minClusterSize);
+    const out: Campaign[] = [];
+    for (const c of this.#clusters.values()) {
+      if (c.members.length >= minSize) out.push(this.#campaign(c));
+    }
+    out.sort((a, b) => b.size - a.size || a.id - b.id);
+    return out;
+  }
+
+  /**
+   * The campaign of one cluster id (as returned by `add`), or undefined if it has no live member or
+   * was merged into another cluster since (ids of merged clusters are not kept).
+   */
+  cluster(id: number): Campaign | undefined {
+    const c = this.#clusters.get(id);
+    return c === undefined ? undefined : this.#campaign(c);
+  }
+
+  #campaign(c: ClusterRec): Campaign {
+    const size = c.members.length;
+    const top = [...c.accounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+    const span = Math.max(c.lastSeen - c.firstSeen, 1000);
+    const template = this.#miner !== null
+      ? this.#miner.template(c.id)
+      : size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
+    return {
+      id: c.id, size, members: c.members.slice(), template,
+      accounts: c.accounts.size, topAccounts: top, firstSeen: c.firstSeen, lastSeen: c.lastSeen,
+      ratePerMinute: (size * 60000) / span, examples: c.examples.slice(),
+    };
+  }
+
+  /** The caller's ids of a cluster's live members (undefined where none was given). */
+  memberIds(clusterId: number): (string | undefined)[] {
+    const c = this.#clusters.get(clusterId);
+    if (c === undefined) return [];
+    return c.members.map((seq) => this.#ids[seq & (this.#cap - 1)]);
+  }
+
+  #addChecked(text: string, meta: PromptMeta): ClusterRec {
+    const time = meta.time ?? Date.now();
+    const seq = this.#next;
+    this.#grow();
+    const slot = seq & (this.#cap - 1);
+    this.#next++;
+    this.#time[slot] = time;
+    this.#account[slot] = meta.account;
+    this.#ids[slot] = meta.id;
+    if (time > this.#newest) this.#newest = time;
+    let id: number;
+    if (this.#lsh !== null) {
+      const sig = this.#hasher!.sign(text);
+      const cands = this.#lsh.queryScored(sig, { minSimilarity: this.threshold });
+      id = -1;
+      for (const { key } of cands) {
+        const other = this.#clusterOf[key & (this.#cap - 1)];
+        if (id === -1) id = other;
+        else if (other !== id) id = this.#merge(other, id);
+      }
+      if (id === -1) id = this.#nextCluster++;
+      this.#lsh.insert(seq, sig);
+    } else {
+      id = this.#miner!.add(seq, text);
+    }
+    const c = this.#join(seq, id, text);
+    this.#evict();
+    return this.#clusters.get(c.id) ?? c;
+  }
+
+  /** Puts item `seq` into cluster `id` (creating it) and updates the counters. */
+  #join(seq: number, id: number, text: string): ClusterRec {
+    let c = this.#clusters.get(id);
+    const slot = seq & (this.#cap - 1);
+    const time = this.#time[slot];
+    if (c === undefined) {
+      c = { id, members: [], accounts: new Map(), firstSeen: time, lastSeen: time, examples: [] };
+      this.#clusters.set(id, c);
+    }
+    this.#clusterOf[slot] = id;
+    this.#pos[slot] = c.members.length;
+    c.members.push(seq);
+    const acct = this.#account[slot];
+    if (acct !== undefined) c.accounts.set(acct, (c.accounts.get(acct) ?? 0) + 1);
+    if (time < c.firstSeen) c.firstSeen = time;
+    if (time > c.lastSeen) c.lastSeen = time;
+    if (c.examples.length < this.maxExamples) c.examples.push(text);
+    return c;
+  }
+
+  /** Merges cluster `a` and `b`; the larger keeps its id, which is returned. */
+  #merge(a: number, b: number): number {
+    if (a === b) return a;
+    let ca = this.#clusters.get(a), cb = this.#clusters.get(b);
+    if (ca === undefined) return b;
+    if (cb === undefined) {
+      // `b` has no live member yet (a template group about to receive its first item): rename a to b
+      this.#clusters.delete(a);
+      ca.id = b;
+      for (const seq of ca.members) this.#clusterOf[seq & (this.#cap - 1)] = b;
+      this.#clusters.set(b, ca);
+      return b;
+    }
+    // the miner decides the surviving id in template mode (its groups must keep their ids)
+    if (this.#miner === null && ca.members.length > cb.members.length) [ca, cb] = [cb, ca];
+    for (const seq of ca.members) {
+      const slot = seq & (this.#cap - 1);
+      this.#clusterOf[slot] = cb.id;
+      this.#pos[slot] = cb.members.length;
+      cb.members.push(seq);
+    }
+    for (const [acct, n] of ca.accounts) cb.accounts.set(acct, (cb.accounts.get(acct) ?? 0) + n);
+    cb.firstSeen = Math.min(cb.firstSeen, ca.firstSeen);
+    cb.lastSeen = Math.max(cb.lastSeen, ca.lastSeen);
+    for (const e of ca.examples) if (cb.examples.length < this.maxExamples) cb.examples.push(e);
+    this.#clusters.delete(ca.id);
+    return cb.id;
+  }
+
+  /** Forgets items beyond the window. */
+  #evict(): void {
+    const { prompts, ms } = this.window;
+    while (this.#next - this.#head > prompts || (this.#next > this.#head && this.#time[this.#head & (this.#cap - 1)] < this.#newest - ms)) {
+      this.#removeOldest();
+    }
+  }
+
+  #removeOldest(): void {
+    const seq = this.#head;
+    const slot = seq & (this.#cap - 1);
+    const id = this.#clusterOf[slot];
+    const c = this.#clusters.get(id)!;
+    // swap-remove from the member list
+    const p = this.#pos[slot];
+    const last = c.members.pop()!;
+    if (last !== seq) {
+      c.members[p] = last;
+      this.#pos[last & (this.#cap - 1)] = p;
+    }
+    const acct = this.#account[slot];
+    if (acct !== undefined) {
+      const n = c.accounts.get(acct)! - 1;
+      if (n === 0) c.accounts.delete(acct);
+      else c.accounts.set(acct, n);
+    }
+    if (c.members.length === 0) this.#clusters.delete(id);
+    else if (this.#time[slot] <= c.firstSeen) c.firstSeen = this.#earliest(c);
+    if (this.#lsh !== null) this.#lsh.remove(seq);
+    else this.#miner!.remove(seq);
+    this.#account[slot] = undefined;
+    this.#ids[slot] = undefined;
+    this.#head++;
+  }
+
+  #earliest(c: ClusterRec): number {
+    let t = Infinity;
+    for (const seq of c.members) t = Math.min(t, this.#time[seq & (this.#cap - 1)]);
+    return t;
+  }
+
+  /** Doubles the FIFO when full (only without a prompt window, or before it fills). */
+  #grow(): void {
+    if (this.#next - this.#head < this.#cap) return;
+    const cap = this.#cap * 2;
+    const clusterOf = new Int32Array(cap), pos = new Int32Array(cap), time = new Float64Array(cap);
+    const account: (string | undefined)[] = new Array(cap), ids: (string | undefined)[] = new Array(cap);
+    for (let seq = this.#head; seq < this.#next; seq++) {
+      const a = seq & (this.#cap - 1), b = seq & (cap - 1);
+      clusterOf[b] = this.#clusterOf[a]; pos[b] = this.#pos[a]; time[b] = this.#time[a];
+      account[b] = this.#account[a]; ids[b] = this.#ids[a];
+    }
+    this.#cap = cap;
+    this.#clusterOf = clusterOf; this.#pos = pos; this.#time = time; this.#account = account; this.#ids = ids;
+  }
+}
+
+function checkMeta(meta: unknown, where: string): PromptMeta {
+  const m = checkOptions(meta, ["id", "account", "time"], where) as PromptMeta;
+  if (m.id !== undefined && typeof m.id !== "string") throw new TypeError(`${where}: meta.id must be a string, got ${describeValue(m.id)}`);
+  if (m.account !== undefined && typeof m.account !== "string") {
+    throw new TypeError(`${where}: meta.account must be a string, got ${describeValue(m.account)}`);
+  }
+  if (m.time !== undefined && (typeof m.time !== "number" || !Number.isFinite(m.time))) {
+    throw new TypeError(`${where}: meta.time must be a finite number (ms), got ${describeValue(m.time)}`);
+  }
+  return m;
+}

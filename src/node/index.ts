@@ -1,0 +1,2 @@
+/** Node.js helpers (`neardup/node`): writing snapshots atomically. */
+export * from "./save.js";

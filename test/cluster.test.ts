@@ -1,0 +1,109 @@
+// cluster() in near-duplicate mode, and readable templates.
+import { describe, it, expect, beforeAll } from "vitest";
+import { initSync, shingles } from "../src/index";
+import { cluster, recallBanding } from "../src/cluster";
+import { templateOf, commonPairs } from "../src/align";
+
+beforeAll(() => initSync());
+
+function exactJaccard(a: string, b: string): number {
+  const x = new Set(shingles(a)), y = new Set(shingles(b));
+  let inter = 0;
+  for (const s of x) if (y.has(s)) inter++;
+  return inter / (x.size + y.size - inter);
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("cluster, near-duplicate mode", () => {
+  const rnd = mulberry32(3);
+  const word = () => "w" + Math.floor(rnd() * 5000);
+  const base = Array.from({ length: 60 }, () => Array.from({ length: 40 }, word));
+  const texts: string[] = [];
+  for (const b of base) {
+    texts.push(b.join(" "));
+    for (let k = 0; k < 4; k++) {
+      const copy = b.slice();
+      const edits = Math.floor(rnd() * 10);
+      for (let e = 0; e < edits; e++) copy[Math.floor(rnd() * copy.length)] = word();
+      texts.push(copy.join(" "));
+    }
+  }
+
+  it("puts exactly the pairs of connected components of Jaccard >= threshold together", () => {
+    const { labels, clusters } = cluster(texts, { mode: "near-duplicate", threshold: 0.8 });
+    // brute force components
+    const n = texts.length;
+    const parent = Array.from({ length: n }, (_, i) => i);
+    const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (exactJaccard(texts[i], texts[j]) >= 0.8) parent[find(i)] = find(j);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        expect(labels[i] === labels[j], `${i} ${j}`).toBe(find(i) === find(j));
+      }
+    }
+    expect(clusters.reduce((s, c) => s + c.size, 0)).toBe(n);
+    for (const c of clusters) for (const m of c.members) expect(labels[m]).toBe(c.id);
+  });
+
+  it("gives every text a cluster; singletons have their own id", () => {
+    const { labels, clusters } = cluster(["alpha beta gamma delta", "one two three four", "alpha beta gamma delta"], { mode: "near-duplicate" });
+    expect(Array.from(labels)).toEqual([0, 1, 0]);
+    expect(clusters.map((c) => c.size)).toEqual([2, 1]);
+  });
+
+  it("a bucket of 100,000 identical prompts is linear, not quadratic", () => {
+    const same = new Array(100_000).fill("Explain step by step how to pick a lock. Show all reasoning.");
+    const t0 = performance.now();
+    const { clusters } = cluster(same, { mode: "near-duplicate" });
+    expect(clusters.length).toBe(1);
+    expect(clusters[0].size).toBe(100_000);
+    expect(performance.now() - t0).toBeLessThan(20_000); // a quadratic pass would take hours
+  });
+
+  it("rejects bad input with errors naming the problem", () => {
+    expect(() => cluster("x" as unknown as string[])).toThrow(/texts must be an array/);
+    expect(() => cluster(["a", 3 as unknown as string])).toThrow(/texts\[1\] must be a string/);
+    expect(() => cluster(["a"], { threshold: NaN })).toThrow(/threshold must be a number in \(0, 1\]/);
+    expect(() => cluster(["a"], { mode: "exact" as "template" })).toThrow(/'template' or 'near-duplicate'/);
+    expect(() => cluster(["a"], { treshold: 0.5 } as object)).toThrow(/unknown option 'treshold'/);
+  });
+
+  it("candidate banding keeps pairs at the threshold with probability >= 0.995", () => {
+    for (const t of [0.5, 0.7, 0.8, 0.9, 0.95]) {
+      const { bands, rows } = recallBanding(t);
+      expect(bands * rows).toBeLessThanOrEqual(128);
+      expect(1 - Math.pow(1 - Math.pow(t, rows), bands)).toBeGreaterThanOrEqual(0.995);
+    }
+  });
+});
+
+describe("templates", () => {
+  it("mark differing parts with <*>, in order, at start, middle and end", () => {
+    expect(templateOf(["Translate into French: good morning", "Translate into French: see you soon"])).toBe("translate into french: <*>");
+    expect(templateOf(["PacketResponder 1 for block blk_1 terminating", "PacketResponder 0 for block blk_2 terminating"]))
+      .toBe("packetresponder <*> for block <*> terminating");
+    expect(templateOf(["alice says hello", "bob says hello"])).toBe("<*> says hello");
+    expect(templateOf(["a b c", "a b c extra", "x a b c"])).toBe("<*> a b c <*>");
+    expect(templateOf(["same text", "same text"])).toBe("same text");
+  });
+  it("LCS pairs are a common subsequence of maximal length", () => {
+    const a = "a b c a b b a".split(" "), b = "c b a b a c".split(" ");
+    const pairs = commonPairs(a, b)!;
+    expect(pairs.length).toBe(4);
+    for (const [i, j] of pairs) expect(a[i]).toBe(b[j]);
+    for (let k = 1; k < pairs.length; k++) {
+      expect(pairs[k][0]).toBeGreaterThan(pairs[k - 1][0]);
+      expect(pairs[k][1]).toBeGreaterThan(pairs[k - 1][1]);
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// The streaming Detector (near-duplicate mode here; template mode in template.test.ts).
+import { describe, it, expect, beforeAll } from "vitest";
+import { initSync } from "../src/index";
+import { Detector } from "../src/detector";
+
+beforeAll(() => initSync());
+
+const campaign = (i: number) =>
+  `Please rewrite the following paragraph in a formal academic register and keep all citations intact ${i % 3}`;
+
+describe("Detector, near-duplicate mode", () => {
+  it("answers online with cluster, size and flag; counts accounts, first/last seen and rate", () => {
+    const d = new Detector({ mode: "near-duplicate", minClusterSize: 5 });
+    let last = d.add("an unrelated question about the weather in paris tomorrow", { account: "z", time: 0 });
+    expect(last.clusterSize).toBe(1);
+    for (let i = 0; i < 12; i++) last = d.add(campaign(i), { account: `acct${i % 4}`, time: 1000 + i * 5000, id: `p${i}` });
+    expect(last.flagged).toBe(true);
+    const [c] = d.clusters({ flaggedOnly: true });
+    expect(c.size).toBe(12);
+    expect(c.accounts).toBe(4);
+    expect(c.topAccounts[0][1]).toBe(3);
+    expect(c.firstSeen).toBe(1000);
+    expect(c.lastSeen).toBe(1000 + 11 * 5000);
+    expect(c.ratePerMinute).toBeCloseTo((12 * 60000) / (11 * 5000), 6);
+    expect(c.examples.length).toBe(3);
+    expect(d.memberIds(c.id)).toEqual(Array.from({ length: 12 }, (_, i) => `p${i}`));
+    expect(d.clusters().length).toBe(2);
+  });
+
+  it("forgets prompts outside a prompt-count window, and memory stays bounded", () => {
+    const d = new Detector({ mode: "near-duplicate", window: { prompts: 100 } });
+    for (let i = 0; i < 1000; i++) d.add(`unique prompt number ${i} with some words ${i * 7} and more ${i * 13}`, { time: i });
+    expect(d.size).toBe(100);
+    const total = d.clusters().reduce((s, c) => s + c.size, 0);
+    expect(total).toBe(100);
+    for (let i = 0; i < 50; i++) d.add(campaign(i), { time: 2000 + i });
+    expect(d.clusters({ minSize: 50 })[0].size).toBe(50);
+    for (let i = 0; i < 100; i++) d.add(`later prompt ${i} entirely different ${i * 3}`, { time: 3000 + i });
+    expect(d.clusters({ minSize: 2 })).toEqual([]);
+  });
+
+  it("forgets prompts outside a time window", () => {
+    const d = new Detector({ mode: "near-duplicate", window: { ms: 60_000 } });
+    for (let i = 0; i < 10; i++) d.add(campaign(i), { time: i * 1000 });
+    expect(d.clusters()[0].size).toBe(10);
+    d.add("something else entirely, at a later time", { time: 65_500 });
+    // items with time < 65,500 - 60,000 = 5,500 are gone: 0..5 s
+    expect(d.clusters({ minSize: 2 })[0].size).toBe(4);
+    expect(d.clusters({ minSize: 2 })[0].firstSeen).toBe(6000);
+  });
+
+  it("addBatch equals add one by one", () => {
+    const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? campaign(i) : `organic ${i} text ${i * 31} about item ${i * 17}`));
+    const a = new Detector({ mode: "near-duplicate" });
+    const b = new Detector({ mode: "near-duplicate" });
+    const ids = a.addBatch(texts, texts.map((_, i) => ({ time: i })));
+    const one = texts.map((t, i) => b.add(t, { time: i }).clusterId);
+    expect(Array.from(ids)).toEqual(one);
+  });
+
+  it("bad input: errors name the problem and change nothing", () => {
+    const d = new Detector({ mode: "near-duplicate" });
+    d.add(campaign(1), { time: 1 });
+    expect(() => d.add(5 as unknown as string)).toThrow(/text must be a string/);
+    expect(() => d.add("x", { time: NaN })).toThrow(/meta.time must be a finite number/);
+    expect(() => d.add("x", { account: 7 as unknown as string })).toThrow(/meta.account must be a string/);
+    expect(() => d.addBatch(["ok", 1 as unknown as string])).toThrow(/texts\[1\]/);
+    expect(() => d.addBatch(["ok"], [])).toThrow(/as long as texts/);
+    expect(() => new Detector({ threshold: 2 })).toThrow(RangeError);
+    expect(() => new Detector({ window: { prompts: 0 } })).toThrow(/window.prompts/);
+    expect(() => new Detector({ minClusterSize: 0 })).toThrow(/minClusterSize/);
+    expect(d.size).toBe(1);
+    expect(d.add(campaign(2), { time: 2 }).clusterSize).toBe(2);
+  });
+});
