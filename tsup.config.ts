@@ -1,14 +1,15 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", node: "src/node/index.ts" },
+  entry: { index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
   sourcemap: false,
   target: "es2022",
   platform: "neutral",
-  external: ["node:fs", "node:fs/promises", "node:crypto", "node:path"],
+  external: ["node:fs", "node:fs/promises", "node:crypto", "node:path", "node:os", "node:worker_threads"],
+  shims: true,
   // The loader is bundled so the published package has no runtime dependency.
   noExternal: ["@assemblyscript/loader"],
   treeshake: true,

@@ -70,10 +70,11 @@ function vocabulary(rng) {
   return words;
 }
 
-/** Zipf-like word: common words often, the long tail rarely. */
+/** English-like word choice: mostly common words (Zipf-like over the common list), some rare words. */
 function word(rng, vocab) {
   const r = rng.next();
-  return vocab[Math.floor(Math.pow(r, 2.2) * vocab.length)];
+  if (rng.chance(0.7)) return vocab[Math.floor(Math.pow(r, 1.6) * COMMON.length)];
+  return vocab[COMMON.length + Math.floor(r * (vocab.length - COMMON.length))];
 }
 function sentence(rng, vocab, len) {
   const w = [];

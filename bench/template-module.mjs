@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 export async function loadTemplateModule() {
   try {
+    if (process.env.NEARDUP_FROM_SRC) throw new Error('from src');
     const m = await import('../dist/index.js');
     if (typeof m.mineTemplates === 'function' && typeof m.TemplateMiner === 'function') return m;
   } catch { /* not built */ }

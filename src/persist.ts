@@ -9,7 +9,7 @@
  *   0        8     magic 89 4E 44 55 50 0D 0A 1A  ("\x89NDUP\r\n\x1A": a non-ASCII first byte and the
  *                  CR LF / ^Z trap of the PNG signature, PNG spec 12.12, so text-mode transfers show)
  *   8        2     format version (1)
- *   10       2     kind: 1 = LshIndex, 2 = SimHashIndex
+ *   10       2     kind: 1 = LshIndex, 2 = SimHashIndex, 3 = Detector
  *   12       4     flags (0)
  *   16       8     body length L
  *   24       L     body (layout in lsh.ts and simhash-index.ts)
@@ -28,9 +28,9 @@ import { describeValue } from "./text.js";
 import type { IndexKey } from "./keys.js";
 
 /** What a snapshot holds. */
-export const enum SnapshotKind { Lsh = 1, SimHash = 2 }
+export const enum SnapshotKind { Lsh = 1, SimHash = 2, Detector = 3 }
 
-const KIND_NAMES: Record<number, string> = { 1: "an LshIndex", 2: "a SimHashIndex" };
+const KIND_NAMES: Record<number, string> = { 1: "an LshIndex", 2: "a SimHashIndex", 3: "a Detector" };
 
 export const FORMAT_VERSION = 1;
 const MAGIC = [0x89, 0x4e, 0x44, 0x55, 0x50, 0x0d, 0x0a, 0x1a];
@@ -160,6 +160,11 @@ export class Writer {
     }
   }
 
+  /** Raw bytes (their length is the caller's to record). */
+  raw(src: Uint8Array): void {
+    this.bytes.set(src, this.#take(src.length));
+  }
+
   /** A key: tag 1 + string, or tag 2 + f64. Length from `keyLength`. */
   key(k: IndexKey): void {
     if (typeof k === "string") {
@@ -259,6 +264,12 @@ export class Reader {
     } else {
       for (let i = 0; i < count; i++) dst[start + i] = this.#dv.getUint32(p + 4 * i, true);
     }
+  }
+
+  /** `n` raw bytes (a view into the snapshot). */
+  raw(n: number, what: string): Uint8Array {
+    const p = this.#take(n, what);
+    return this.#bytes.subarray(p, p + n);
   }
 
   key(what: string): IndexKey {
@@ -513,5 +524,46 @@ export function checkHasherMatch(
         `${where}: hasher mismatch on ${path}: the snapshot was built with ${path} = ${JSON.stringify(a)} but opts.hasher has ${path} = ${JSON.stringify(b)}; its signatures are not comparable with yours (load it with the hasher it was built with, or rebuild the index)`,
       );
     }
+  }
+}
+
+/**
+ * A body whose size is not known in advance (the Detector's): fields go into a growing buffer,
+ * then `encodeSnapshot` copies it once into the container.
+ */
+export class BodyBuilder {
+  #buf = new Uint8Array(1024);
+  #dv = new DataView(this.#buf.buffer);
+  #pos = 0;
+
+  #room(n: number): number {
+    if (this.#pos + n > this.#buf.length) {
+      let cap = this.#buf.length * 2;
+      while (cap < this.#pos + n) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.#buf.subarray(0, this.#pos));
+      this.#buf = next;
+      this.#dv = new DataView(next.buffer);
+    }
+    const p = this.#pos;
+    this.#pos += n;
+    return p;
+  }
+
+  u8(v: number): void { const p = this.#room(1); this.#buf[p] = v; }
+  u32(v: number): void { const p = this.#room(4); this.#dv.setUint32(p, v, true); }
+  f64(v: number): void { const p = this.#room(8); this.#dv.setFloat64(p, v, true); }
+  string(s: string): void {
+    this.blob(encoder.encode(s));
+  }
+  /** u32 length, then the bytes. */
+  blob(b: Uint8Array): void {
+    this.u32(b.length);
+    const p = this.#room(b.length); // may replace #buf: take the position first
+    this.#buf.set(b, p);
+  }
+  /** The body written so far. */
+  finish(): Uint8Array {
+    return this.#buf.subarray(0, this.#pos);
   }
 }

@@ -50,7 +50,7 @@ export interface TemplateMinerOptions {
   maxColumns?: number;
   /** Skeletons of at most this many segments are generalised segment by segment. Default 12. */
   maxSegments?: number;
-  /** Static tokens a text needs to join a group: min(minWording, half its tokens). Default 5. */
+  /** Static tokens a text of more than 16 tokens needs to join a group. Default 4. */
   minWording?: number;
 }
 
@@ -80,7 +80,7 @@ function resolve(opts: TemplateMinerOptions | undefined, streaming: boolean): Re
     variability: int("variability", 2, 16, 5),
     maxColumns: int("maxColumns", 0, 4096, 48),
     maxSegments: int("maxSegments", 0, 4096, 12),
-    minWording: int("minWording", 1, 4096, 5),
+    minWording: int("minWording", 1, 4096, 4),
   };
 }
 
@@ -487,7 +487,7 @@ class Engine {
     // too little wording for a template: a text of its own (organic prompts that merely start alike)
     let statics = 0;
     for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
-    if (kept === 0 || statics < Math.min(this.o.minWording, Math.ceil(n / 2))) return 0;
+    if (kept === 0 || (n > 16 && statics < this.o.minWording)) return 0;
     return hashElems(elems, 0, ne, -1, -1);
   }
 
@@ -640,7 +640,6 @@ class Engine {
   /** The entry's open place becomes a slot: all its value groups (and its exact group) merge. */
   private mergeEntry(x: number): void {
     const V = this.o.variability, base = x * V, nv = this.eNv[x];
-    const dbg = (globalThis as any).__tmplDebug; if (dbg) dbg(x, this.eGroup[x], Array.from(this.eValGroups.subarray(base, base + nv)), this.eExact[x], this.eReg[x], this.eNv[x], this.eTok[x], this.eLong[x]);
     let r = this.eGroup[x] >= 0 ? this.eGroup[x] : this.eValGroups[base];
     for (let k = 0; k < nv; k++) r = this.union(r, this.eValGroups[base + k]);
     this.eMerged[x] = 1;

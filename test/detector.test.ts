@@ -73,3 +73,37 @@ describe("Detector, near-duplicate mode", () => {
     expect(d.add(campaign(2), { time: 2 }).clusterSize).toBe(2);
   });
 });
+
+describe("Detector persistence", () => {
+  const build = () => {
+    const d = new Detector({ mode: "near-duplicate", window: { prompts: 50 }, minClusterSize: 3 });
+    for (let i = 0; i < 80; i++) {
+      const text = i % 3 === 0 ? campaign(i) : `organic note ${i} about topic ${i * 11} with words ${i * 5}`;
+      d.add(text, { account: `a${i % 5}`, id: `id${i}`, time: 1_000 + i * 100 });
+    }
+    return d;
+  };
+  it("save -> load gives the same clusters and the same answers afterwards", () => {
+    const a = build();
+    const b = Detector.load(a.save());
+    expect(b.size).toBe(a.size);
+    expect(b.clusters()).toEqual(a.clusters());
+    for (let i = 0; i < 30; i++) {
+      const text = i % 2 ? campaign(i) : `fresh text ${i} number ${i * 17} here`;
+      expect(b.add(text, { time: 20_000 + i })).toEqual(a.add(text, { time: 20_000 + i }));
+    }
+    expect(b.clusters()).toEqual(a.clusters());
+    expect(Detector.load(b.save()).clusters()).toEqual(a.clusters());
+  });
+  it("refuses truncated, altered and foreign snapshots with an error saying which", () => {
+    const bytes = build().save();
+    expect(() => Detector.load(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
+    for (const at of [30, Math.floor(bytes.length / 2), bytes.length - 5]) {
+      const bad = bytes.slice();
+      bad[at] ^= 0x40;
+      expect(() => Detector.load(bad)).toThrow(/checksum|corrupt/i);
+    }
+    expect(() => Detector.load(new TextEncoder().encode("not a snapshot at all, just text"))).toThrow(/not a neardup snapshot|magic/i);
+    expect(() => Detector.load("x" as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});

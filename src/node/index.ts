@@ -1,2 +1,3 @@
-/** Node.js helpers (`neardup/node`): writing snapshots atomically. */
+/** Node.js helpers (`neardup/node`): writing snapshots atomically, signing on every core. */
 export * from "./save.js";
+export { SignPool, signParallel, type SignPoolOptions } from "./parallel.js";

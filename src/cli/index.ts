@@ -1,0 +1,17 @@
+/**
+ * The `neardup` command (bin). Runs `main` on the process's arguments and streams and leaves the
+ * exit code in `process.exitCode`, so pending output is flushed before the process ends.
+ */
+import { main } from "./main.js";
+
+// `neardup scan big.jsonl | head` closes standard output early: stop quietly, as Unix tools do
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+);
