@@ -5,10 +5,12 @@
 //   full-width letters must land in their campaign's cluster (>= 99%).
 // Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000]
 import { makeTemplateBench, evade, makeRng } from './prompt-generator.mjs';
-import { loadTemplateModule } from './template-module.mjs';
 
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
-const { mineTemplates } = await loadTemplateModule();
+const { initSync, cluster } = await import('../dist/index.js');
+initSync();
+// what users get: cluster(texts, { mode: 'template' })
+const mineTemplates = (texts) => { const r = cluster(texts, { mode: 'template' }); return { labels: r.labels, templates: r.clusters.map((c) => c.template) }; };
 const bench = makeTemplateBench({ templates: arg('templates', 120), fills: arg('fills', 50), organic: arg('organic', 3000) });
 const { texts, truth, kind } = bench;
 

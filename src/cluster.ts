@@ -22,7 +22,7 @@
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue } from "./text.js";
-import { templateOf } from "./align.js";
+import { templateOf, SLOT } from "./align.js";
 import { mineTemplates } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
@@ -65,6 +65,10 @@ export class UnionFind {
 }
 
 const NUM_PERM = 128;
+/** Template mode: groups whose templates are this similar (word 3-gram Jaccard) are merged. */
+const TEMPLATE_MERGE = 0.8;
+/** Template mode: only templates with at least this many words take part in that merge. */
+const MERGE_MIN_WORDS = 10;
 const CHUNK = 4096;
 
 /** Near-duplicate components; labels[i] is the component's smallest member index. */
@@ -239,9 +243,38 @@ export function cluster(texts: readonly string[], opts?: ClusterOptions): { labe
   }
   const minSupport = o.minSupport;
   const mined = mineTemplates(texts, minSupport === undefined ? undefined : { minSupport: minSupport as number });
-  const { labels, members } = compact(mined.labels, texts.length);
-  const clusters = members.map((m, id) => ({
-    id, size: m.length, members: m, template: mined.templates[mined.labels[m[0]]],
-  }));
+  // Groups whose templates are near-duplicates of each other (Jaccard of the templates' word
+  // 3-grams >= 0.8) are one template seen with small variations (a long fixed text whose
+  // statistics differ in a place or two): merge them.
+  // A group whose template has no word at all ("<*>") was grouped on nothing: its texts are
+  // singletons.
+  const first = new Map<number, number>();
+  const reps: string[] = [];
+  const repOf: number[] = [];
+  const hollow = (t: string) => t.split(" ").every((w) => w === SLOT || w === "");
+  for (let i = 0; i < texts.length; i++) {
+    const g = mined.labels[i];
+    let r = first.get(g);
+    const hol = hollow(mined.templates[g]);
+    if (r === undefined || hol) {
+      r = reps.length;
+      if (!first.has(g)) first.set(g, r);
+      reps.push(hol ? texts[i] : mined.templates[g]);
+    }
+    repOf.push(r);
+  }
+  // only templates with real wording take part (an all-slot "<*>" is not a template to match)
+  const wordy = reps.map((t) => t.split(" ").filter((w) => w !== SLOT).length >= MERGE_MIN_WORDS);
+  const repRoots = nearDuplicateRoots(reps.map((t, r) => (wordy[r] ? t : "")), TEMPLATE_MERGE);
+  const groupOf = Int32Array.from(repOf, (r) => (wordy[r] ? repRoots[r] : r));
+  const { labels, members } = compact(groupOf, texts.length);
+  const clusters = members.map((m, id) => {
+    const g = mined.labels[m[0]];
+    // one whole miner group: its template; a single text: the text; merged groups: aligned anew
+    const whole = m.length === 1 ? texts[m[0]]
+      : m.every((i) => mined.labels[i] === g) && !hollow(mined.templates[g]) ? mined.templates[g]
+      : templateOf(m.map((i) => texts[i]));
+    return { id, size: m.length, members: m, template: whole };
+  });
   return { labels, clusters };
 }

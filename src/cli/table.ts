@@ -108,12 +108,13 @@ export function pct(part: number, whole: number): string {
   return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
-/** A rate with two significant digits below 10 (0.053, 0.0012), fewer decimals above. */
+/** A rate for the table: 0.26, 0.053, and <0.01 for anything slower (the JSON has the exact value). */
 export function rate(perMinute: number): string {
   if (perMinute >= 100) return perMinute.toFixed(0);
   if (perMinute >= 10) return perMinute.toFixed(1);
-  if (perMinute >= 1 || perMinute === 0) return perMinute.toFixed(2);
-  return perMinute.toPrecision(2);
+  if (perMinute >= 0.1 || perMinute === 0) return perMinute.toFixed(2);
+  if (perMinute >= 0.01) return perMinute.toFixed(3);
+  return "<0.01";
 }
 
 function seconds(s: number): string {
