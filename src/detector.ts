@@ -144,7 +144,7 @@ export class Detector {
     if (typeof text !== "string") throw new TypeError(`Detector.add: text must be a string, got ${describeValue(text)}`);
     const m = checkMeta(meta, "Detector.add");
     const c = this.#addChecked(text, m);
-    return { clusterId: c.id, clusterSize: c.members.length, flagged: c.members.length >= this.minClusterSize };
+    return { clusterId: c.id, clusterSize: c.members.length, flagged: this.#flagged(c) };
   }
 
   /**
@@ -179,7 +179,7 @@ export class Detector {
     if (flaggedOnly) minSize = Math.max(minSize, this.minClusterSize);
     const out: Campaign[] = [];
     for (const c of this.#clusters.values()) {
-      if (c.members.length >= minSize) out.push(this.#campaign(c));
+      if (c.members.length >= minSize && (!flaggedOnly || this.#flagged(c))) out.push(this.#campaign(c));
     }
     out.sort((a, b) => b.size - a.size || a.id - b.id);
     return out;
@@ -321,11 +321,21 @@ export class Detector {
     return d;
   }
 
+  /**
+   * Flagged: at least minClusterSize members and, in template mode, a template with some wording
+   * (the miner's statistics can generalise a group until nothing fixed is left; such a group is
+   * not evidence of a campaign).
+   */
+  #flagged(c: ClusterRec): boolean {
+    if (c.members.length < this.minClusterSize) return false;
+    return this.#miner === null || c.id < 0 || !isHollow(this.#miner.template(c.id));
+  }
+
   #campaign(c: ClusterRec): Campaign {
     const size = c.members.length;
     const top = [...c.accounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
     const span = Math.max(c.lastSeen - c.firstSeen, 1000);
-    const template = this.#miner !== null
+    const template = this.#miner !== null && c.id >= 0
       ? this.#miner.template(c.id)
       : size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
     return {
@@ -366,6 +376,9 @@ export class Detector {
       this.#lsh.insert(seq, sig);
     } else {
       id = this.#miner!.add(seq, text);
+      // a group whose template has no word was grouped on nothing: the prompt stands alone (ids
+      // of such singletons are negative, so they never meet the miner's group ids)
+      if (isHollow(this.#miner!.template(id))) id = -1 - this.#nextCluster++;
     }
     const c = this.#join(seq, id, text);
     this.#evict();
@@ -491,6 +504,10 @@ function minerClass(): { deserialize(bytes: Uint8Array, onMerge: (from: number, 
   const c = TemplateMiner as unknown as { deserialize?: (bytes: Uint8Array, onMerge: (from: number, into: number) => void) => TemplateMiner };
   if (typeof c.deserialize !== "function") throw new Error("Detector.load: this build's TemplateMiner cannot be loaded yet");
   return c as { deserialize(bytes: Uint8Array, onMerge: (from: number, into: number) => void): TemplateMiner };
+}
+
+function isHollow(template: string): boolean {
+  return template.split(" ").every((w) => w === "<*>" || w === "");
 }
 
 function checkMeta(meta: unknown, where: string): PromptMeta {
