@@ -15,8 +15,9 @@
 //   behind evasions: random case, doubled spaces, zero-width characters, full-width letters.
 //   `campaigns[k].ids` lists the ids of campaign k's prompts (the ground truth).
 //
-// Everything comes from one seeded PRNG (sfc32, seeded through splitmix32), so the output depends
-// only on the seed: the same bytes on every machine and Node version.
+// Everything comes from one seeded PRNG (sfc32, seeded through splitmix32) and exact arithmetic
+// (+, -, *, / and Math.floor on doubles; no Math.pow, Math.sin or locale formatting), so the output
+// depends only on the seed: the same bytes on every machine and Node version.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -458,13 +459,14 @@ function accountName(r, taken) {
   }
 }
 
-/** An organic time: uniform day, hour weighted by a day-night curve (quiet at 04:00 UTC, busy at 16:00). */
+/** Relative traffic by hour of the day (UTC), in percent: quiet at 04:00, busiest mid-afternoon. */
+const HOURLY = [40, 31, 23, 18, 15, 17, 24, 36, 52, 67, 79, 88, 94, 98, 100, 100, 98, 94, 88, 80, 72, 63, 55, 47];
+
+/** An organic time: a uniform time of the week, kept with the probability of its hour. */
 function organicTime(r) {
   for (;;) {
-    const t = r.next() * DAYS * DAY;
-    const hour = (t % DAY) / HOUR;
-    const w = 0.15 + 0.85 * Math.sin((Math.PI * ((hour + 20) % 24)) / 24) ** 2;
-    if (r.next() < w) return START + Math.floor(t);
+    const t = Math.floor(r.next() * DAYS * DAY);
+    if (r.next() * 100 < HOURLY[Math.floor((t % DAY) / HOUR)]) return START + t;
   }
 }
 
@@ -477,8 +479,9 @@ export function makeExamples({ seed = SEED, organic = 3600, organicAccounts = 11
   for (let i = 0; i < organicAccounts; i++) people.push(accountName(r, taken));
   const rows = [];
   for (let i = 0; i < organic; i++) {
-    // skewed activity: account index drawn as n * u^2.2 (a few heavy users, a long tail)
-    const who = people[Math.floor(organicAccounts * r.next() ** 2.2)];
+    // skewed activity: account index drawn as n * u^2 (a few heavy users, a long tail)
+    const u = r.next();
+    const who = people[Math.floor(organicAccounts * u * u)];
     rows.push({ prompt: organicPrompt(r), account: who, time: organicTime(r), campaign: -1 });
   }
   CAMPAIGNS.forEach((c, k) => {

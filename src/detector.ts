@@ -365,7 +365,8 @@ export class Detector {
     let id: number;
     if (this.#lsh !== null) {
       const sig = this.#hasher!.sign(text);
-      const cands = this.#lsh.queryScored(sig, { minSimilarity: this.threshold });
+      // a few of the newest alike prompts per band are enough to find every cluster this one joins
+      const cands = this.#lsh.queryScored(sig, { minSimilarity: this.threshold, maxPerBand: 8 });
       id = -1;
       for (const { key } of cands) {
         const other = this.#clusterOf[key & (this.#cap - 1)];

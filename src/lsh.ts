@@ -64,6 +64,12 @@ export interface LshQueryOptions {
   limit?: number;
   /** Only candidates whose estimated Jaccard similarity is at least this; default 0. */
   minSimilarity?: number;
+  /**
+   * Visit at most this many matching keys per band, newest first; default all. Bounds the work
+   * when a bucket holds a huge group of alike signatures (a streaming detector needs a few members
+   * of each group, not all of them); older keys may then be left out.
+   */
+  maxPerBand?: number;
 }
 
 const EMPTY = -1;
@@ -243,14 +249,15 @@ export class LshIndex<K extends IndexKey = IndexKey> {
   queryScored(sig: Uint32Array, opts?: LshQueryOptions): { key: K; similarity: number }[] {
     const where = "LshIndex.queryScored";
     this.#checkSig(sig, "queryScored");
-    const o = checkOptions(opts, ["limit", "minSimilarity"], where);
+    const o = checkOptions(opts, ["limit", "minSimilarity", "maxPerBand"], where);
     const limit = intOption(o.limit, "limit", 0, Number.MAX_SAFE_INTEGER, Infinity, where);
+    const maxPerBand = intOption(o.maxPerBand, "maxPerBand", 1, Number.MAX_SAFE_INTEGER, Infinity, where);
     const minSimilarity = o.minSimilarity ?? 0;
     if (typeof minSimilarity !== "number" || !(minSimilarity >= 0 && minSimilarity <= 1)) {
       throw new RangeError(`${where}: minSimilarity must be a number in [0, 1], got ${describeValue(minSimilarity)}`);
     }
     const ids: number[] = [];
-    this.#collect(sig, ids, false);
+    this.#collect(sig, ids, false, maxPerBand);
     const P = this.numPerm;
     const shift = this.#pageShift;
     const pmask = (1 << shift) - 1;
@@ -362,7 +369,7 @@ export class LshIndex<K extends IndexKey = IndexKey> {
    * Walks the bucket of each band of `sig` and pushes every id (or its key) whose band rows equal
    * the query's, once: an id is marked with the query's epoch when first reported.
    */
-  #collect(sig: Uint32Array, out: unknown[], asKeys: boolean): void {
+  #collect(sig: Uint32Array, out: unknown[], asKeys: boolean, perBand = Infinity): void {
     if (this.#keys.size === 0) return;
     const epoch = this.#nextEpoch();
     const { bands, rows } = this.params;
@@ -379,7 +386,8 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     for (let j = 0; j < bands; j++) {
       const q = j * rows;
       let id = heads[(j << capBits) + (bandHash(sig, q, rows) & mask)];
-      while (id !== EMPTY) {
+      let found = 0;
+      while (id !== EMPTY && found < perBand) {
         const page = id >>> shift;
         const off = id & pmask;
         const s = sigPages[page];
@@ -387,6 +395,7 @@ export class LshIndex<K extends IndexKey = IndexKey> {
         let k = 0;
         while (k < rows && s[base + k] === sig[q + k]) k++;
         if (k === rows) {
+          found++;
           const marks = markPages[page];
           if (marks[off] !== epoch) {
             marks[off] = epoch;

@@ -10,6 +10,12 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+// Ctrl-C during a scan: take the progress bar off the line before stopping
+process.once("SIGINT", () => {
+  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+  process.exit(130);
+});
+
 main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     process.exitCode = code;

@@ -11,7 +11,7 @@ import { version as VERSION } from "../../package.json";
 import { helpText, parseArgs, UsageError, USAGE, type Format, type ScanArgs } from "./args.js";
 import { InputError, LineSplitter, MAX_LINE, recordReader, type RecordReader } from "./input.js";
 import { Progress, type Output } from "./progress.js";
-import { Arrivals, buildReport, writeJson, type ScanReport } from "./report.js";
+import { Arrivals, buildReport, writeJson } from "./report.js";
 import { summaryTable, fmtInt } from "./table.js";
 import { htmlReport } from "./html.js";
 
@@ -260,4 +260,3 @@ function describeFsError(e: unknown): string {
   }
 }
 
-export type { ScanReport };

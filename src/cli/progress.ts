@@ -61,7 +61,7 @@ export class Progress {
   #draw(t: number): void {
     const secs = Math.max((t - this.#start) / 1000, 1e-3);
     const rate = this.#prompts / secs;
-    const width = Math.max(40, Math.min(this.#out.columns ?? 80, 120) - 1);
+    const width = Math.max(20, Math.min(this.#out.columns || 80, 120) - 1); // a pty may report 0 columns
     const count = `${this.#prompts.toLocaleString("en-US")} prompts`;
     const speed = `${compact(rate)}/s`;
     let line: string;
@@ -70,8 +70,9 @@ export class Progress {
       const pct = `${Math.floor(frac * 100)}%`.padStart(4);
       const eta = frac > 0.001 ? `ETA ${clock((secs * (1 - frac)) / frac)}` : "ETA --:--";
       const tail = `${pct}  ${count}  ${speed}  ${eta}`;
-      const barWidth = Math.max(10, Math.min(40, width - tail.length - 14));
-      line = `scanning ${bar(frac, barWidth)} ${tail}`;
+      const barWidth = Math.min(40, width - tail.length - 12);
+      // narrow terminal: the bar goes first, then the words are cut
+      line = barWidth >= 10 ? `scanning ${bar(frac, barWidth)} ${tail}` : tail.trimStart();
     } else {
       this.#frame = (this.#frame + 1) % SPINNER.length;
       line = `scanning ${SPINNER[this.#frame]} ${count}  ${speed}  ${(this.#bytes / 1e6).toFixed(1)} MB read`;

@@ -9,12 +9,12 @@ import type { Detector } from "neardup";
 import type { Format, Mode } from "./args.js";
 
 export interface ClusterReport {
-  /** 1 for the largest cluster, 2 for the next... */
-  rank: number;
+  /** Flagged campaigns: 1 for the largest, 2 for the next...; null for a cluster not flagged. */
+  rank: number | null;
   /** The detector's cluster id. */
   id: number;
   size: number;
-  /** size >= min-size */
+  /** Flagged by the detector: size >= min-size (and, in template mode, a template with wording). */
   flagged: boolean;
   /** Shared wording, `<*>` where members differ. */
   template: string;
@@ -95,10 +95,12 @@ export function buildReport(
     stats: Omit<ScanReport["stats"], "singletons">;
   },
 ): ScanReport {
+  // the detector decides what is flagged (size, and in template mode a template with some wording)
+  const flaggedIds = new Set(detector.clusters({ flaggedOnly: true }).map((c) => c.id));
   const campaigns = detector.clusters({ minSize: 2 });
   const times = arrivals.times;
-  let inClusters = 0;
-  const clusters = campaigns.map((c, i): ClusterReport => {
+  let inClusters = 0, ranked = 0;
+  const clusters = campaigns.map((c): ClusterReport => {
     const members = c.members.slice().sort((a, b) => a - b);
     inClusters += members.length;
     const ts: number[] = [];
@@ -107,10 +109,10 @@ export function buildReport(
     const timed = ts.length, hasT = timed > 0;
     const first = hasT ? ts[0] : 0, last = hasT ? ts[timed - 1] : 0;
     return {
-      rank: i + 1,
+      rank: flaggedIds.has(c.id) ? ++ranked : null,
       id: c.id,
       size: c.size,
-      flagged: c.size >= base.options.minSize,
+      flagged: flaggedIds.has(c.id),
       template: c.template,
       accounts: c.accounts,
       topAccounts: c.topAccounts,

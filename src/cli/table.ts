@@ -18,7 +18,9 @@ export function summaryTable(r: ScanReport, width: number, top: number): string 
   }
   if (flagged.length === 0) {
     const largest = r.clusters[0]?.size ?? 1;
-    out.push(`No campaign of ${r.options.minSize} or more prompts (largest cluster: ${fmtInt(largest)} prompt${largest === 1 ? "" : "s"}).`);
+    out.push(largest < r.options.minSize
+      ? `No campaign of ${r.options.minSize} or more prompts (largest cluster: ${fmtInt(largest)} prompt${largest === 1 ? "" : "s"}).`
+      : `No campaign flagged (the clusters of ${r.options.minSize} or more prompts share no fixed wording).`);
     return out.join("\n") + "\n";
   }
   const inFlagged = flagged.reduce((n, c) => n + c.size, 0);
