@@ -2,7 +2,10 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts" },
+    entry: {
+      index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts",
+      browser: "src/browser/index.ts", "browser-sign-worker": "src/browser/sign-worker.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     // keep the CLI built by the second config

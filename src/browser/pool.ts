@@ -3,8 +3,8 @@
  * Signatures are identical to `MinHasher.signBatch` on one thread (same kernel, same inputs).
  *
  * A batch is cut into chunks that workers take from one queue (two in flight per worker, so a
- * worker never waits for its next chunk to be cloned). Results come back without a copy across
- * threads:
+ * worker never waits for its next chunk to be cloned); a chunk's texts travel as one joined string
+ * and their lengths. Results come back without a copy across threads:
  *   - when the page is crossOriginIsolated, every worker writes its rows straight into one
  *     SharedArrayBuffer: the returned array is a view on it and nothing is copied at all;
  *   - otherwise each chunk's rows come back in an ArrayBuffer that is transferred (moved, not
@@ -95,7 +95,8 @@ function start(make: () => Worker, hasher: MinHasherOptions): Promise<Worker> {
       worker.terminate();
       reject(new Error(
         `BrowserSignPool: the signing worker failed to start (${e.message || "its script could not be loaded"}); ` +
-        "if your bundler does not emit neardup's browser-sign-worker.js next to its browser module, pass createWorker",
+        "if your bundler does not emit neardup's browser-sign-worker.js next to its browser module, pass createWorker; " +
+        "on a crossOriginIsolated page the worker script must also be served with Cross-Origin-Embedder-Policy",
       ));
     };
     worker.addEventListener("message", onMessage);
@@ -258,16 +259,21 @@ export class BrowserSignPool {
         if (task === undefined) return;
         slot.inFlight.set(task.id, task);
         const { batch } = task;
-        const job: JobMessage = { type: "job", id: task.id, texts: task.texts, at: batch.offset + task.row * this.numPerm };
+        const lengths = new Uint32Array(task.texts.length);
+        for (let i = 0; i < lengths.length; i++) lengths[i] = task.texts[i].length;
+        const job: JobMessage = { type: "job", id: task.id, text: task.texts.join(""), lengths, at: batch.offset + task.row * this.numPerm };
+        const transfer: Transferable[] = [lengths.buffer];
         if (batch.direct) {
           job.output = batch.out.buffer as SharedArrayBuffer;
           job.at += batch.out.byteOffset >>> 2;
-          slot.worker.postMessage(job);
         } else {
           const spare = slot.spares.pop();
-          if (spare !== undefined) job.spare = spare;
-          slot.worker.postMessage(job, spare !== undefined ? [spare] : []);
+          if (spare !== undefined) {
+            job.spare = spare;
+            transfer.push(spare);
+          }
         }
+        slot.worker.postMessage(job, transfer);
       }
     }
   }

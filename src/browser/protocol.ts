@@ -3,7 +3,7 @@
  *
  *   pool -> worker   Start { hasher }                      once, right after the worker starts
  *   worker -> pool   Ready | Failed                        the kernel is loaded (or could not be)
- *   pool -> worker   Job { id, texts, at, output | spare }   one chunk of a batch
+ *   pool -> worker   Job { id, text, lengths, at, output | spare }  one chunk of a batch
  *   worker -> pool   Done { id, sigs? } | JobFailed        sigs: the chunk's rows, transferred
  *
  * Two ways for signatures to come back, chosen per pool:
@@ -25,7 +25,12 @@ export interface StartMessage {
 export interface JobMessage {
   type: "job";
   id: number;
-  texts: string[];
+  /**
+   * The chunk's texts joined into one string, and each one's length in UTF-16 units (transferred):
+   * one long string is cloned at memcpy speed, a thousand short ones each cost a clone of their own.
+   */
+  text: string;
+  lengths: Uint32Array;
   /** Shared mode: the slot of `output` (a Uint32Array index) where the chunk's first row goes. */
   at: number;
   /** Shared mode: the batch's output. */

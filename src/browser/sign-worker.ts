@@ -34,18 +34,20 @@ scope.addEventListener("message", (e) => {
   const h = hasher!;
   try {
     const t = h.numPerm;
+    const texts: string[] = new Array(msg.lengths.length);
+    for (let i = 0, pos = 0; i < texts.length; i++) texts[i] = msg.text.slice(pos, (pos += msg.lengths[i]));
     if (msg.output !== undefined) {
       if (msg.output !== shared) {
         shared = msg.output;
         sharedView = new Uint32Array(shared);
       }
-      h.signBatchInto(msg.texts, sharedView!, msg.at);
+      h.signBatchInto(texts, sharedView!, msg.at);
       scope.postMessage({ type: "done", id: msg.id });
       return;
     }
-    const bytes = msg.texts.length * t * 4;
+    const bytes = texts.length * t * 4;
     const buf = msg.spare !== undefined && msg.spare.byteLength >= bytes ? msg.spare : new ArrayBuffer(bytes);
-    h.signBatchInto(msg.texts, new Uint32Array(buf, 0, msg.texts.length * t), 0);
+    h.signBatchInto(texts, new Uint32Array(buf, 0, texts.length * t), 0);
     scope.postMessage({ type: "done", id: msg.id, sigs: buf }, { transfer: [buf] });
   } catch (err) {
     scope.postMessage({ type: "job-failed", id: msg.id, message: message(err) });

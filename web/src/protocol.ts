@@ -27,7 +27,8 @@ export interface ScanSettings {
 
 /** A cluster as the page shows it (members stay in the worker and the JSON report). */
 export interface ClusterView {
-  rank: number;
+  /** 1 for the largest flagged campaign, 2 for the next...; null for a cluster not flagged. */
+  rank: number | null;
   size: number;
   flagged: boolean;
   template: string;
@@ -47,6 +48,8 @@ export interface SizeBin {
   lo: number;
   hi: number;
   clusters: number;
+  /** Of `clusters`, those flagged (large enough and, in template mode, with some template wording). */
+  flagged: number;
   prompts: number;
 }
 
