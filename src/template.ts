@@ -10,12 +10,16 @@
  *    An Online Log Parsing Approach with Fixed Depth Tree", ICWS 2017, section III-A). Tokens are
  *    32-bit hashes; no substring is made on the hot path.
  *
- * 2. Static wording from n-gram document frequency. Word 3-grams (with begin/end markers) are
- *    counted once per text in an open-addressing table of 32-bit gram hash -> count. A token is part
- *    of the template wording when a 3-gram covering it recurs in at least `minSupport` texts; tokens
- *    that no recurring 3-gram covers are slots. This is the n-gram dictionary idea of Logram (Dai et
- *    al., "Logram: Efficient Log Parsing Using n-Gram Dictionaries", TSE 2020): wording recurs with
- *    the same neighbours, variable values do not. Two neighbouring static tokens that no common
+ * 2. Static wording from n-gram document frequency. Word 3-grams and 2-grams (with begin/end
+ *    markers) are counted once per text in open-addressing tables of 32-bit hash -> count. A token
+ *    is part of the template wording when a 3-gram covering it recurs in at least `minSupport`
+ *    texts and is specific: it is the usual continuation of both of its 2-grams (c(abc) >= 1/2 of
+ *    max(c(ab), c(bc))). This is the n-gram dictionary idea of Logram (Dai et al., "Logram:
+ *    Efficient Log Parsing Using n-Gram Dictionaries", TSE 2020), which also checks 3-grams against
+ *    their 2-grams: wording recurs with the same neighbours, variable values do not, and common
+ *    words that recur only because they are common ("of the and") do not either; nor does the first
+ *    value of a slot after fixed wording. Tokens that no such 3-gram covers are slots. Two
+ *    neighbouring static tokens that no common
  *    3-gram joins are separated by a seam, so static runs that recur on their own (a passage reused
  *    under several templates) stay separate segments.
  *
@@ -32,6 +36,14 @@
  *    one whole segment for any skeleton (a payload segment). The merged place becomes `<*>`.
  *
  * The batch function counts the n-grams of all texts before grouping (two passes, deterministic).
+ * For speed and memory at millions of texts it keeps the n-grams seen once in a Bloom filter (only
+ * repeats enter the tables), and counts and looks up a block of texts at a time with the keys
+ * radix-sorted by their top bits, so that tables and filter are swept in address order instead of
+ * being hit at random (see `Engine.countBlock`). No per-text string, array or object is made on
+ * these paths; ASCII text is case-folded while hashing.
+ *
+ * The streaming miner's whole state (options, counts, patterns, groups, live items) is written by
+ * `serialize` and read back, checked, by `deserialize`.
  * The streaming miner counts as it goes; when a 3-gram first reaches `minSupport`, the earlier texts
  * that held it (up to two witnesses per 3-gram) are looked at again and move from their singleton
  * group into the newly recognised one (reported through `onMerge`).
@@ -72,7 +84,7 @@ function resolve(opts: TemplateMinerOptions | undefined, streaming: boolean): Re
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new RangeError(`${WHERE}: ${k} must be an integer in [${min}, ${max}], got ${String(v)}`);
     return v;
   };
-  const rs = o.relativeSupport ?? 0;
+  const rs = o.relativeSupport ?? 0.2;
   if (typeof rs !== "number" || !(rs >= 0 && rs <= 1)) throw new RangeError(`${WHERE}: relativeSupport must be a number in [0, 1], got ${String(rs)}`);
   return {
     minSupport: int("minSupport", 2, streaming ? 3 : 1 << 20, 2),
@@ -108,93 +120,127 @@ const tok = (h: number): number => (h < 3 ? h + 3 : h);
 // ---------------------------------------------------------------------- open-addressing u32 map
 
 /**
- * 32-bit key -> int32 value, linear probing, deletion by backward shift (Knuth, TAOCP vol. 3,
+ * 32-bit key -> 32-bit value(s), linear probing, deletion by backward shift (Knuth, TAOCP vol. 3,
  * 6.4 Algorithm R), so a table that shrinks back to empty holds no tombstones. Key 0 is "empty".
+ * Interleaved layout, `stride` words a slot, so a probe touches one cache line:
+ *
+ *   t: | key | value | [aux | aux2] | key | value | [aux | aux2] | ...
+ *
+ * `find` and `slot` return a slot's word offset p: key t[p], value t[p + 1], aux t[p + 2], aux2
+ * t[p + 3] (aux words hold witness items, 0xffffffff = none).
  */
 class U32Map {
-  keys: Uint32Array;
-  vals: Int32Array;
-  aux: Int32Array | null; // optional second value per key (witnesses)
-  aux2: Int32Array | null;
-  mask: number;
+  t: Uint32Array;
+  readonly stride: number;
+  mask: number; // slots - 1
+  shift: number; // 32 - log2(slots): a key's home is its top bits (keys are mixed hashes), so keys
+  // sorted by their top bits visit the table in order (see `Partition`)
   size = 0;
-  constructor(bits: number, withAux = false) {
-    const cap = 1 << bits;
-    this.keys = new Uint32Array(cap);
-    this.vals = new Int32Array(cap);
-    this.aux = withAux ? new Int32Array(cap) : null;
-    this.aux2 = withAux ? new Int32Array(cap) : null;
-    this.mask = cap - 1;
+  constructor(bits: number, stride: 2 | 4 = 2) {
+    this.stride = stride;
+    this.t = new Uint32Array((1 << bits) * stride);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
   }
-  /** Slot of `key`, or -1. */
+  get slots(): number { return this.mask + 1; }
+  /** Word offset of key's home slot (for a prefetching touch before a batch of lookups). */
+  home(key: number): number { return (key >>> this.shift) * this.stride; }
+  /** Offset of `key`'s slot, or -1. */
   find(key: number): number {
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    const t = this.t, st = this.stride, end = t.length;
+    let p = this.home(key);
     for (;;) {
-      const k = keys[i];
-      if (k === key) return i;
+      const k = t[p];
+      if (k === key) return p;
       if (k === 0) return -1;
-      i = (i + 1) & mask;
+      p += st; if (p === end) p = 0;
     }
   }
   get(key: number, dflt: number): number {
-    const i = this.find(key);
-    return i < 0 ? dflt : this.vals[i];
+    const p = this.find(key);
+    return p < 0 ? dflt : this.t[p + 1];
   }
-  /** Slot of `key`, inserting it (value 0, aux -1) if absent. */
+  /** Offset of `key`'s slot, inserting it (value 0, aux none) if absent. May replace `t`. */
   slot(key: number): number {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    if ((this.size + 1) * 2 > this.slots) this.grow();
+    const t = this.t, st = this.stride, end = t.length;
+    let p = this.home(key);
     for (;;) {
-      const k = keys[i];
-      if (k === key) return i;
+      const k = t[p];
+      if (k === key) return p;
       if (k === 0) {
-        keys[i] = key;
-        this.vals[i] = 0;
-        if (this.aux) { this.aux[i] = -1; this.aux2![i] = -1; }
+        t[p] = key; t[p + 1] = 0;
+        if (st === 4) { t[p + 2] = NONE; t[p + 3] = NONE; }
         this.size++;
-        return i;
+        return p;
       }
-      i = (i + 1) & mask;
+      p += st; if (p === end) p = 0;
     }
   }
-  deleteAt(i: number): void {
-    const keys = this.keys, vals = this.vals, aux = this.aux, aux2 = this.aux2, mask = this.mask;
-    let j = i;
+  deleteAt(p: number): void {
+    const t = this.t, st = this.stride, end = t.length;
+    let q = p;
     for (;;) {
-      j = (j + 1) & mask;
-      const k = keys[j];
+      q += st; if (q === end) q = 0;
+      const k = t[q];
       if (k === 0) break;
-      const home = Math.imul(k, 0x9e3779b1) >>> 0 & mask;
-      // move k back to i if its home is not in (i, j] cyclically
-      if (i <= j ? home <= i || home > j : home <= i && home > j) {
-        keys[i] = k; vals[i] = vals[j];
-        if (aux) { aux[i] = aux[j]; aux2![i] = aux2![j]; }
-        i = j;
+      const h = this.home(k);
+      // move k back to p if its home is not in (p, q] cyclically
+      if (p <= q ? h <= p || h > q : h <= p && h > q) {
+        for (let w = 0; w < st; w++) t[p + w] = t[q + w];
+        p = q;
       }
     }
-    keys[i] = 0;
+    t[p] = 0;
     this.size--;
   }
+  /**
+   * Grows ahead so that `n` keys fit without a resize. Keys inserted in sorted order must not meet
+   * a resize halfway: the keys in by then all sit in the low part of the table (homes are top
+   * bits), which would be packed full and make probe runs long.
+   */
+  reserve(n: number): void {
+    while (n * 2 > this.slots) this.grow();
+  }
   private grow(): void {
-    const { keys, vals, aux, aux2 } = this;
-    const cap = keys.length * 2;
-    this.keys = new Uint32Array(cap);
-    this.vals = new Int32Array(cap);
-    this.aux = aux ? new Int32Array(cap) : null;
-    this.aux2 = aux2 ? new Int32Array(cap) : null;
-    this.mask = cap - 1;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
+    const old = this.t, st = this.stride;
+    this.t = new Uint32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.shift--;
+    const t = this.t, end = t.length;
+    for (let i = 0; i < old.length; i += st) {
+      const k = old[i];
       if (k === 0) continue;
-      let j = Math.imul(k, 0x9e3779b1) >>> 0 & this.mask;
-      while (this.keys[j] !== 0) j = (j + 1) & this.mask;
-      this.keys[j] = k; this.vals[j] = vals[i];
-      if (aux) { this.aux![j] = aux[i]; this.aux2![j] = aux2![i]; }
+      let p = this.home(k);
+      while (t[p] !== 0) { p += st; if (p === end) p = 0; }
+      for (let w = 0; w < st; w++) t[p + w] = old[i + w];
     }
+  }
+}
+const NONE = 0xffffffff;
+
+/**
+ * Batch mode: a blocked Bloom filter (two bits in one 32-bit word; Putze, Sanders, Singler,
+ * "Cache-, Hash- and Space-Efficient Bloom Filters", WEA 2007) of the n-grams seen once. Only an
+ * n-gram met again enters the exact table, so the n-grams that occur once (most of them) cost
+ * about one byte instead of sixteen. A false positive counts an n-gram once too often.
+ */
+class SeenFilter {
+  readonly words: Int32Array;
+  private readonly scale: number;
+  constructor(bits: number) {
+    const n = Math.max(1024, Math.ceil(bits / 32));
+    this.words = new Int32Array(n);
+    this.scale = n / 4294967296;
+  }
+  /** Word of key k: monotone in k (keys are mixed hashes), like `U32Map.home`. */
+  index(k: number): number { return Math.floor(k * this.scale); }
+  /** True when k was (probably) seen before; marks it seen. */
+  testSet(k: number): boolean {
+    const i = this.index(k), m = (1 << (k & 31)) | (1 << ((k >>> 5) & 31)), w = this.words[i];
+    if ((w & m) === m) return true;
+    this.words[i] = w | m;
+    return false;
   }
 }
 
@@ -207,7 +253,10 @@ function normalize(text: string): string {
 }
 
 function isSpace(c: number): boolean {
-  return c <= 32 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+  return c <= 32 || c >= 0x85 && isWideSpace(c);
+}
+function isWideSpace(c: number): boolean {
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c > 127;
@@ -219,10 +268,13 @@ class Scratch {
   ends = new Int32Array(256);
   n = 0;
   grams = new Uint32Array(256);
+  bigrams = new Uint32Array(258);
+  uniq = new Uint32Array(258);
   cov = new Int32Array(256);
   elems = new Uint32Array(512);
   elemTok = new Int32Array(512); // token index of each skeleton element (-1 for SLOT/SEAM)
   ne = 0;
+  strength = new Int32Array(256); // support level of each segment
   segStart = new Int32Array(256); // element index of each segment
   segEnd = new Int32Array(256);
   nseg = 0;
@@ -232,9 +284,9 @@ class Scratch {
     let c = this.toks.length;
     while (c < n) c *= 2;
     this.toks = new Uint32Array(c); this.starts = new Int32Array(c); this.ends = new Int32Array(c);
-    this.grams = new Uint32Array(c + 2); this.cov = new Int32Array(c);
+    this.grams = new Uint32Array(c + 2); this.bigrams = new Uint32Array(c + 2); this.uniq = new Uint32Array(c + 2); this.cov = new Int32Array(c);
     this.elems = new Uint32Array(2 * c + 2); this.elemTok = new Int32Array(2 * c + 2);
-    this.segStart = new Int32Array(c); this.segEnd = new Int32Array(c); this.gen = new Uint32Array(2 * c + 2);
+    this.strength = new Int32Array(c); this.segStart = new Int32Array(c); this.segEnd = new Int32Array(c); this.gen = new Uint32Array(2 * c + 2);
   }
 }
 
@@ -242,7 +294,18 @@ class Scratch {
  * Splits a normalized text on whitespace into token hashes (digit tokens masked), filling
  * `sc.toks`, `sc.starts`, `sc.ends` and `sc.n`.
  */
-function tokenize(s: string, sc: Scratch): void {
+function tokenize(s: string, sc: Scratch): void { tokenizeFold(s, sc, false); }
+
+/**
+ * A raw text's tokens without building its normalized string: ASCII text is case-folded while
+ * hashing (what `normalize` does to ASCII); other text is normalized first.
+ */
+function tokenizeText(text: string, sc: Scratch): void {
+  if (!tokenizeFold(text, sc, true)) tokenize(normalizeText(text), sc);
+}
+
+/** `tokenize`; with `fold`, A-Z hash as a-z and a non-ASCII character stops it (returns false). */
+function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
   const len = s.length;
   sc.ensure((len >>> 1) + 2);
   const toks = sc.toks, starts = sc.starts, ends = sc.ends;
@@ -250,7 +313,7 @@ function tokenize(s: string, sc: Scratch): void {
   let i = 0;
   while (i < len) {
     let c = s.charCodeAt(i);
-    while (isSpace(c)) { if (++i >= len) break; c = s.charCodeAt(i); }
+    while (isSpace(c)) { if (fold && c > 127) return false; if (++i >= len) break; c = s.charCodeAt(i); }
     if (i >= len) break;
     const start = i;
     let h = 0x811c9dc5 | 0;
@@ -261,6 +324,7 @@ function tokenize(s: string, sc: Scratch): void {
     for (; i < len; i++) {
       c = s.charCodeAt(i);
       if (isSpace(c)) break;
+      if (fold) { if (c > 127) return false; if (c >= 65 && c <= 90) c += 32; }
       h = Math.imul(h ^ c, 0x01000193);
       if (c >= 48 && c <= 57) { digit = true; prefixOk = false; }
       else if (prefixOk) {
@@ -277,6 +341,7 @@ function tokenize(s: string, sc: Scratch): void {
     n++;
   }
   sc.n = n;
+  return true;
 }
 function findSep(s: string, start: number): number {
   let i = start;
@@ -288,6 +353,13 @@ function tokenText(s: string, sc: Scratch, k: number): string {
   if (e >= 0) return s.slice(sc.starts[k], e);
   if (e === -1) return "<*>";
   return s.slice(sc.starts[k], -e - 2) + "<*>";
+}
+
+/** 2-gram hashes over BOS t0 .. t(n-1) EOS: bigram j is (t[j-1], t[j]), j = 0 .. n. */
+function bigrams(sc: Scratch): number {
+  const n = sc.n, t = sc.toks, b = sc.bigrams;
+  for (let j = 0; j <= n; j++) b[j] = mix2(j === 0 ? BOS : t[j - 1], j === n ? EOS : t[j]) || 1;
+  return n + 1;
 }
 
 /** 3-gram hashes over BOS t0 .. t(n-1) EOS: gram i is centred on token i. */
@@ -302,6 +374,57 @@ function grams(sc: Scratch): number {
 }
 
 // ------------------------------------------------------------------------------------ the engine
+
+/**
+ * LSD radix sort of a block of keys by their top 22 bits (two passes of 11 bits), optionally with
+ * their indexes, so that a batch of table or filter accesses sweeps memory in address order.
+ */
+class Partition {
+  keys = new Uint32Array(1 << 16);
+  outIdx = new Int32Array(1 << 16);
+  private tk = new Uint32Array(1 << 16);
+  private ti = new Int32Array(1 << 16);
+  private readonly hist = new Int32Array(2049);
+  ensure(n: number): void {
+    if (n <= this.keys.length) return;
+    let c = this.keys.length;
+    while (c < n) c *= 2;
+    this.keys = new Uint32Array(c); this.outIdx = new Int32Array(c);
+    this.tk = new Uint32Array(c); this.ti = new Int32Array(c);
+  }
+  /** Keys [0, n) in order of their top 22 bits into `this.keys` (their indexes into `outIdx` when withIdx). */
+  sort(keys: Uint32Array, withIdx: boolean, n: number): Uint32Array {
+    this.ensure(n);
+    const h = this.hist, tk = this.tk, ti = this.ti, out = this.keys, oi = this.outIdx;
+    // pass 1: bits 10..20 into tk/ti
+    h.fill(0);
+    for (let i = 0; i < n; i++) h[((keys[i] >>> 10) & 2047) + 1]++;
+    for (let b = 0; b < 2048; b++) h[b + 1] += h[b];
+    if (withIdx) for (let i = 0; i < n; i++) { const d = h[(keys[i] >>> 10) & 2047]++; tk[d] = keys[i]; ti[d] = i; }
+    else for (let i = 0; i < n; i++) tk[h[(keys[i] >>> 10) & 2047]++] = keys[i];
+    // pass 2: bits 21..31 into out/oi (stable, so the order by bits 10..31 holds)
+    h.fill(0);
+    for (let i = 0; i < n; i++) h[(tk[i] >>> 21) + 1]++;
+    for (let b = 0; b < 2048; b++) h[b + 1] += h[b];
+    if (withIdx) for (let i = 0; i < n; i++) { const d = h[tk[i] >>> 21]++; out[d] = tk[i]; oi[d] = ti[i]; }
+    else for (let i = 0; i < n; i++) out[h[tk[i] >>> 21]++] = tk[i];
+    return out;
+  }
+}
+
+/** Growable Uint32 buffer. */
+class Buf {
+  a = new Uint32Array(1 << 16);
+  n = 0;
+  room(k: number): Uint32Array {
+    if (this.n + k > this.a.length) {
+      let c = this.a.length * 2;
+      while (c < this.n + k) c *= 2;
+      const b = new Uint32Array(c); b.set(this.a.subarray(0, this.n)); this.a = b;
+    }
+    return this.a;
+  }
+}
 
 /** Per-text dedupe of gram hashes (so counts are document frequencies). */
 class StampSet {
@@ -328,6 +451,14 @@ class StampSet {
   }
 }
 
+/**
+ * A recurring 3-gram is template wording only when it is at least this often the continuation of
+ * each of its 2-grams (the n-gram dictionaries of Logram, Dai et al. TSE 2020, section 3.2, check a 3-gram against
+ * its 2-grams the same way): fixed wording continues the same way every time, common words do not.
+ */
+const SPECIFIC = 0.5;
+/** Batch mode: texts per block of n-gram counting and lookups. */
+const BLOCK = 32768;
 /** Neighbouring tokens whose supports differ by more than this factor belong to different runs. */
 const LEVEL = 2;
 /** Runs of at least this many tokens in a long text may be payloads. */
@@ -342,7 +473,12 @@ const MIN_CONTEXT = 3;
  */
 class Engine {
   readonly o: Resolved;
-  readonly df: U32Map;
+  readonly df: U32Map; // 3-gram document frequencies
+  readonly bf: U32Map; // 2-gram document frequencies
+  /** Batch mode: n-grams seen once (the tables then count the occurrences after the first). */
+  seen: SeenFilter | null = null;
+  plus = 0;
+  touched = 0;
   readonly streaming: boolean;
   private readonly stamps = new StampSet();
   readonly sc = new Scratch();
@@ -378,7 +514,8 @@ class Engine {
   constructor(o: Resolved, streaming: boolean) {
     this.o = o;
     this.streaming = streaming;
-    this.df = new U32Map(16, streaming);
+    this.df = new U32Map(16, streaming ? 4 : 2);
+    this.bf = new U32Map(16, 2);
     this.eVals = new Uint32Array(1024 * o.variability);
     this.eValGroups = new Int32Array(1024 * o.variability);
   }
@@ -387,33 +524,89 @@ class Engine {
 
   /** Adds (delta = 1) or removes (-1) the grams of the tokenized text; returns witnesses to revisit. */
   count(delta: number, item: number, revisit: number[] | null): void {
-    const sc = this.sc, n = grams(sc), g = sc.grams, df = this.df, theta = this.o.minSupport;
-    this.stamps.begin(n);
-    for (let i = 0; i < n; i++) {
-      const k = g[i];
-      if (!this.stamps.add(k)) continue;
-      if (delta > 0) {
-        const s = df.slot(k);
-        const c = ++df.vals[s];
-        if (df.aux) {
+    const sc = this.sc;
+    bigrams(sc);
+    this.countKeys(this.bf, sc.bigrams, sc.n + 1, delta, item, null);
+    grams(sc);
+    this.countKeys(this.df, sc.grams, sc.n, delta, item, revisit);
+  }
+
+  /** Document frequencies: each distinct key of one text counted once (with witnesses in streaming mode). */
+  private countKeys(m: U32Map, keys: Uint32Array, n: number, delta: number, item: number, revisit: number[] | null): void {
+    const u = this.sc.uniq, stamps = this.stamps, theta = this.o.minSupport, seen = this.seen;
+    stamps.begin(n);
+    let nu = 0;
+    for (let i = 0; i < n; i++) if (stamps.add(keys[i])) u[nu++] = keys[i];
+    let touch = 0;
+    if (seen !== null) {
+      // batch: only keys met before enter the table (touch their filter words first, so the
+      // cache misses of one text overlap)
+      const words = seen.words;
+      for (let j = 0; j < nu; j++) touch ^= words[seen.index(u[j])];
+      let nr = 0;
+      for (let j = 0; j < nu; j++) if (seen.testSet(u[j])) u[nr++] = u[j];
+      nu = nr;
+    }
+    const t0 = m.t;
+    for (let j = 0; j < nu; j++) touch ^= t0[m.home(u[j])];
+    this.touched ^= touch;
+    if (delta > 0) {
+      for (let j = 0; j < nu; j++) {
+        const p = m.slot(u[j]), t = m.t;
+        const c = ++t[p + 1];
+        if (m.stride === 4) {
           if (c < theta) {
-            if (df.aux[s] < 0) df.aux[s] = item; else df.aux2![s] = item;
+            if (t[p + 2] === NONE) t[p + 2] = item; else t[p + 3] = item;
           } else if (c === theta && revisit) {
-            if (df.aux[s] >= 0) revisit.push(df.aux[s]);
-            if (df.aux2![s] >= 0) revisit.push(df.aux2![s]);
-            df.aux[s] = -1; df.aux2![s] = -1;
+            if (t[p + 2] !== NONE) revisit.push(t[p + 2] | 0);
+            if (t[p + 3] !== NONE) revisit.push(t[p + 3] | 0);
+            t[p + 2] = NONE; t[p + 3] = NONE;
           }
         }
-      } else {
-        const s = df.find(k);
-        if (s < 0) continue;
-        if (--df.vals[s] <= 0) df.deleteAt(s);
-        else if (df.aux) {
-          if (df.aux[s] === item) df.aux[s] = -1;
-          if (df.aux2![s] === item) df.aux2![s] = -1;
+      }
+    } else {
+      for (let j = 0; j < nu; j++) {
+        const p = m.find(u[j]);
+        if (p < 0) continue;
+        const t = m.t;
+        if (--t[p + 1] === 0) m.deleteAt(p);
+        else if (m.stride === 4) {
+          if ((t[p + 2] | 0) === item) t[p + 2] = NONE;
+          if ((t[p + 3] | 0) === item) t[p + 3] = NONE;
         }
       }
     }
+  }
+
+  /**
+   * Batch mode: counts keys (each already distinct within its text) of a block of texts. The keys
+   * are first sorted by their top bits (`Partition`), so the filter and the table are swept in
+   * address order and the hardware prefetcher hides most cache misses (cache-conscious hash
+   * aggregation: Manegold, Boncz, Kersten, "Optimizing Main-Memory Join on Modern Hardware",
+   * IEEE TKDE 2002, radix clustering).
+   */
+  countBlock(m: U32Map, keys: Uint32Array, n: number, part: Partition): void {
+    const seen = this.seen!;
+    const pk = part.sort(keys, false, n);
+    let nr = 0;
+    for (let j = 0; j < n; j++) if (seen.testSet(pk[j])) pk[nr++] = pk[j];
+    m.reserve(m.size + nr);
+    for (let j = 0; j < nr; j++) {
+      const p = m.slot(pk[j]);
+      m.t[p + 1]++;
+    }
+  }
+
+  /** Batch mode: `out[i] = frequency of keys[i]` for a block, in the same top-bits order. */
+  lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, part: Partition): void {
+    const pk = part.sort(keys, true, n), pi = part.outIdx;
+    for (let j = 0; j < n; j++) out[pi[j]] = this.freq(m, pk[j]);
+  }
+
+  /** Document frequency of a key (batch mode: the table holds occurrences after the first). */
+  freq(m: U32Map, k: number): number {
+    const c = m.get(k, 0);
+    return c === 0 ? 0 : c + this.plus;
   }
 
   // ------------------------------------------------------------------------------ skeletons
@@ -423,14 +616,39 @@ class Engine {
    * segments; returns the skeleton hash.
    */
   skeleton(): number {
-    const sc = this.sc, n = sc.n, t = sc.toks, g = sc.grams, cov = sc.cov, df = this.df;
-    const theta = this.o.minSupport;
+    const sc = this.sc, n = sc.n, g = sc.grams, df = this.df;
+    const theta = this.o.minSupport, bf = this.bf, bg = sc.bigrams;
     grams(sc);
-    // support of each gram (0 below theta), coverage of each token = best gram covering it
+    bigrams(sc);
+    // support of each gram (0 below theta or when not specific), coverage of each token = best
+    // gram covering it. Specific: the gram is the usual continuation of both its 2-grams (document
+    // frequency c(abc) >= SPECIFIC * max(c(ab), c(bc))), as fixed wording is; words that recur only
+    // because they are common (a chance "of the and"), and the first value of a slot after fixed
+    // wording ("the question <value>"), are not.
+    let touch = 0;
+    const dt = df.t;
+    for (let i = 0; i < n; i++) touch ^= dt[df.home(g[i])]; // overlap the cache misses
+    this.touched ^= touch;
+    for (let i = 0; i < n; i++) g[i] = this.freq(df, g[i]); // reuse: g now holds counts
+    const bt = bf.t;
+    for (let i = 0; i < n; i++) if (g[i] >= theta) touch ^= bt[bf.home(bg[i])] ^ bt[bf.home(bg[i + 1])];
+    this.touched ^= touch;
     for (let i = 0; i < n; i++) {
-      const c = df.get(g[i], 0);
-      g[i] = c >= theta ? c : 0; // reuse: g now holds supports
+      const c = g[i];
+      let ok = c >= theta;
+      if (ok) {
+        const l = this.freq(bf, bg[i]), r = this.freq(bf, bg[i + 1]);
+        ok = c >= SPECIFIC * (l > r ? l : r);
+      }
+      g[i] = ok ? c : 0; // g now holds supports
     }
+    return this.skeletonOf();
+  }
+
+  /** The skeleton from the supports in `sc.grams` (see `skeleton`). */
+  skeletonOf(): number {
+    const sc = this.sc, n = sc.n, t = sc.toks, g = sc.grams, cov = sc.cov;
+    const theta = this.o.minSupport;
     let best = 0;
     for (let i = 0; i < n; i++) {
       let c = g[i];
@@ -445,14 +663,14 @@ class Engine {
     // first pass: find segments and their strengths to get the best level
     let i = 0;
     const segA = sc.segStart, segB = sc.segEnd;
-    const strength: number[] = [];
+    const strength = sc.strength;
     while (i < n) {
       if (cov[i] === 0) { i++; continue; }
       const a = i;
       let s = cov[i];
       while (i + 1 < n && cov[i + 1] > 0 && (g[i] > 0 || g[i + 1] > 0) &&
         cov[i + 1] * LEVEL >= cov[i] && cov[i] * LEVEL >= cov[i + 1]) { i++; if (cov[i] < s) s = cov[i]; }
-      segA[nseg] = a; segB[nseg] = i + 1; strength.push(s); nseg++;
+      segA[nseg] = a; segB[nseg] = i + 1; strength[nseg] = s; nseg++;
       if (s > best) best = s;
       i++;
     }
@@ -468,22 +686,21 @@ class Engine {
     let prevEnd = 0; // token index after the previous kept segment
     let kept = 0;
     let lastWasSeg = false;
-    const segOut: number[] = [];
     for (let k = 0; k < nseg; k++) {
       if (strength[k] < floor) continue;
       const a = segA[k], b = segB[k];
       if (a > prevEnd || (kept === 0 && a > 0)) {
         if (ne === 0 || elems[ne - 1] !== SLOT) { elems[ne] = SLOT; et[ne] = -1; ne++; }
       } else if (lastWasSeg) { elems[ne] = SEAM; et[ne] = -1; ne++; }
-      segOut.push(ne);
+      // kept segment `kept` (<= k, so segA/segB[k] are read already) now holds element indexes
+      segA[kept] = ne;
       for (let j = a; j < b; j++) { elems[ne] = t[j]; et[ne] = j; ne++; }
-      segOut.push(ne);
+      segB[kept] = ne;
       prevEnd = b; kept++; lastWasSeg = true;
     }
     if (prevEnd < n || kept === 0) { if (n > 0 && (ne === 0 || elems[ne - 1] !== SLOT)) { elems[ne] = SLOT; et[ne] = -1; ne++; } }
     sc.ne = ne;
-    sc.nseg = segOut.length >> 1;
-    for (let k = 0; k < sc.nseg; k++) { segA[k] = segOut[2 * k]; segB[k] = segOut[2 * k + 1]; }
+    sc.nseg = kept;
     // too little wording for a template: a text of its own (organic prompts that merely start alike)
     let statics = 0;
     for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
@@ -507,12 +724,12 @@ class Engine {
       }
     }
     this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0;
-    this.pat.vals[this.pat.slot(key)] = e;
+    const p = this.pat.slot(key);
+    this.pat.t[p + 1] = e;
     return e;
   }
   private entry(key: number): number {
-    const s = this.pat.find(key);
-    return s < 0 ? -1 : this.pat.vals[s];
+    return this.pat.get(key, -1) | 0;
   }
 
   find(g: number): number {
@@ -727,7 +944,7 @@ class Engine {
       }
     }
     for (const x of members) {
-      this.gSkel[x] = null; this.gRep[x] = 0; this.gEntry[x] = -1;
+      this.gSkel[x] = null; this.gRep[x] = 0; this.gEntry[x] = -1; this.parent[x] = x; this.gNext[x] = x;
       this.tmplCache.delete(x);
       this.gFree.push(x);
     }
@@ -739,6 +956,88 @@ class Engine {
     this.eFree.push(e);
   }
   get patterns(): number { return this.pat.size; }
+
+  // ------------------------------------------------------------------------------ persistence
+
+  /** Writes the whole state (see `TemplateMiner.serialize` for the layout). */
+  save(w: ByteWriter): void {
+    saveMap(w, this.df);
+    saveMap(w, this.bf);
+    const E = this.eCount, V = this.o.variability;
+    w.u32(E);
+    saveMap(w, this.pat);
+    w.i32s(this.eGroup, E); w.u8s(this.eMerged, E); w.i32s(this.eNv, E);
+    w.u32s(this.eVals, E * V); w.i32s(this.eValGroups, E * V);
+    w.i32s(this.eRefs, E); w.u8s(this.eAlias, E); w.i32s(this.eExact, E); w.i32s(this.eReg, E);
+    w.u8s(this.eLong, E); w.u8s(this.eTok, E);
+    w.u32(this.eFree.length); for (const e of this.eFree) w.u32(e);
+    const G = this.gCount;
+    w.u32(G);
+    w.i32s(this.parent, G); w.i32s(this.gSize, G); w.i32s(this.gNext, G); w.i32s(this.gEntry, G); w.u32s(this.gKey, G);
+    for (let g = 0; g < G; g++) {
+      const sk = this.gSkel[g], rep = this.gRep[g];
+      w.u8((sk ? 1 : 0) | (typeof rep === "string" ? 2 : 0));
+      if (sk) { w.u32(sk.length); w.u32s(sk, sk.length); }
+      if (typeof rep === "string") w.str(rep); else w.f64(rep);
+    }
+    w.u32(this.gFree.length); for (const g of this.gFree) w.u32(g);
+    w.u32(this.tmplCache.size);
+    for (const [g, t] of this.tmplCache) { w.u32(g); w.str(t); }
+  }
+
+  /** Reads what `save` wrote, checking every length, index and link. */
+  load(r: ByteReader): void {
+    loadMap(r, this.df, "the n-gram table", (v) => { if (v < 1) throw r.fail(`the n-gram table holds a count of ${v}`); });
+    loadMap(r, this.bf, "the 2-gram table", (v) => { if (v < 1) throw r.fail(`the 2-gram table holds a count of ${v}`); });
+    const V = this.o.variability;
+    const E = r.count("the pattern entry count", 1 << 28);
+    loadMap(r, this.pat, "the pattern table", (v) => { if (v < 0 || v >= E) throw r.fail(`the pattern table points to entry ${v} of ${E}`); });
+    let cap = 1024;
+    while (cap < E) cap *= 2;
+    this.eGroup = r.i32s(E, cap, "eGroup"); this.eMerged = r.u8s(E, cap, "eMerged"); this.eNv = r.i32s(E, cap, "eNv");
+    this.eVals = r.u32s(E * V, cap * V, "eVals"); this.eValGroups = r.i32s(E * V, cap * V, "eValGroups");
+    this.eRefs = r.i32s(E, cap, "eRefs"); this.eAlias = r.u8s(E, cap, "eAlias"); this.eExact = r.i32s(E, cap, "eExact");
+    this.eReg = r.i32s(E, cap, "eReg"); this.eLong = r.u8s(E, cap, "eLong"); this.eTok = r.u8s(E, cap, "eTok");
+    this.eCount = E;
+    this.eFree = r.indexes(E, "free pattern entries");
+    const G = r.count("the group count", 1 << 28);
+    let gcap = 1024;
+    while (gcap < G) gcap *= 2;
+    this.parent = r.i32s(G, gcap, "parent"); this.gSize = r.i32s(G, gcap, "gSize"); this.gNext = r.i32s(G, gcap, "gNext");
+    this.gEntry = r.i32s(G, gcap, "gEntry"); this.gKey = r.u32s(G, gcap, "gKey");
+    this.gCount = G;
+    this.gSkel = new Array<Uint32Array | null>(G); this.gRep = new Array<string | number>(G);
+    for (let g = 0; g < G; g++) {
+      const flags = r.u8(`group ${g}`);
+      if (flags > 3) throw r.fail(`group ${g} has flags ${flags}`);
+      this.gSkel[g] = flags & 1 ? r.u32s(r.count(`group ${g} skeleton length`, r.left() >> 2), 0, `group ${g} skeleton`) : null;
+      this.gRep[g] = flags & 2 ? r.str(`group ${g} text`) : r.f64(`group ${g} representative`);
+    }
+    this.gFree = r.indexes(G, "free groups");
+    const nc = r.count("the template cache size", G);
+    this.tmplCache = new Map();
+    for (let k = 0; k < nc; k++) this.tmplCache.set(r.index(G, "a cached template's group"), r.str("a cached template"));
+    // links: every index in range, union-find parents point down (parent[g] <= g, so find ends),
+    // member lists are cycles (gNext is a permutation, so walking a set ends)
+    const seen = new Uint8Array(G);
+    for (let g = 0; g < G; g++) {
+      const p = this.parent[g], nx = this.gNext[g], e = this.gEntry[g];
+      if (p < 0 || p > g) throw r.fail(`group ${g} has parent ${p}`);
+      if (nx < 0 || nx >= G || seen[nx]) throw r.fail(`group ${g}'s member list link ${nx} is out of range or repeated`);
+      seen[nx] = 1;
+      if (e < -1 || e >= E) throw r.fail(`group ${g} has pattern entry ${e} of ${E}`);
+      if (this.gSize[g] < 0) throw r.fail(`group ${g} has size ${this.gSize[g]}`);
+    }
+    for (let e = 0; e < E; e++) {
+      const nv = this.eNv[e], eg = this.eGroup[e];
+      if (nv < 0 || nv > V) throw r.fail(`pattern entry ${e} holds ${nv} values, at most ${V} allowed`);
+      if (eg < -1 || eg >= G) throw r.fail(`pattern entry ${e} has group ${eg} of ${G}`);
+      for (let k = 0; k < nv; k++) {
+        const vg = this.eValGroups[e * V + k];
+        if (vg < 0 || vg >= G) throw r.fail(`pattern entry ${e} has value group ${vg} of ${G}`);
+      }
+    }
+  }
 
   // ------------------------------------------------------------------------------ templates
 
@@ -817,6 +1116,136 @@ function lcsMerge(a: string[], b: string[]): string[] {
   return out;
 }
 
+// ------------------------------------------------------------------------------------ persistence
+
+const MAGIC = 0x4d54444e; // "NDTM" little-endian
+const VERSION = 1;
+const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/** Growable little-endian byte writer. */
+class ByteWriter {
+  buf = new Uint8Array(1 << 16);
+  dv = new DataView(this.buf.buffer);
+  pos = 0;
+  room(n: number): number {
+    if (this.pos + n > this.buf.length) {
+      let c = this.buf.length * 2;
+      while (c < this.pos + n) c *= 2;
+      const b = new Uint8Array(c); b.set(this.buf.subarray(0, this.pos));
+      this.buf = b; this.dv = new DataView(b.buffer);
+    }
+    const p = this.pos; this.pos += n; return p;
+  }
+  // (the position is taken first: room() may replace buf and dv)
+  u8(v: number): void { const p = this.room(1); this.buf[p] = v; }
+  u32(v: number): void { const p = this.room(4); this.dv.setUint32(p, v, true); }
+  f64(v: number): void { const p = this.room(8); this.dv.setFloat64(p, v, true); }
+  str(s: string): void {
+    const max = s.length * 3;
+    const lenAt = this.room(4);
+    const p = this.room(max);
+    const { written } = utf8.encodeInto(s, this.buf.subarray(p, p + max));
+    this.dv.setUint32(lenAt, written, true);
+    this.pos = p + written;
+  }
+  words(a: Uint32Array | Int32Array, n: number): void {
+    const p = this.room(4 * n);
+    if (LE) this.buf.set(new Uint8Array(a.buffer, a.byteOffset, 4 * n), p);
+    else for (let i = 0; i < n; i++) this.dv.setUint32(p + 4 * i, a[i] >>> 0, true);
+  }
+  u32s(a: Uint32Array, n: number): void { this.words(a, n); }
+  i32s(a: Int32Array, n: number): void { this.words(a, n); }
+  u8s(a: Uint8Array, n: number): void { const p = this.room(n); this.buf.set(a.subarray(0, n), p); }
+  finish(): Uint8Array { return this.buf.slice(0, this.pos); }
+}
+
+/** Bounds-checked reader; every problem is an Error naming what is wrong. */
+class ByteReader {
+  readonly dv: DataView;
+  pos = 0;
+  constructor(readonly buf: Uint8Array) { this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); }
+  fail(what: string): Error { return new Error(`${WHERE}.deserialize: malformed state: ${what}`); }
+  left(): number { return this.buf.length - this.pos; }
+  take(n: number, what: string): number {
+    if (n > this.buf.length - this.pos) throw this.fail(`it ends inside ${what} (${n} bytes needed, ${this.buf.length - this.pos} left)`);
+    const p = this.pos; this.pos += n; return p;
+  }
+  u8(what: string): number { return this.buf[this.take(1, what)]; }
+  u32(what: string): number { return this.dv.getUint32(this.take(4, what), true); }
+  f64(what: string): number { return this.dv.getFloat64(this.take(8, what), true); }
+  /** A count no larger than `max`. */
+  count(what: string, max: number): number {
+    const n = this.u32(what);
+    if (n > max) throw this.fail(`${what} is ${n}, more than ${max}`);
+    return n;
+  }
+  index(n: number, what: string): number {
+    const v = this.u32(what);
+    if (v >= n) throw this.fail(`${what} is ${v}, not below ${n}`);
+    return v;
+  }
+  /** A list of distinct indexes below n. */
+  indexes(n: number, what: string): number[] {
+    const c = this.count(`the length of ${what}`, n);
+    const seen = new Uint8Array(n), out: number[] = new Array(c);
+    for (let i = 0; i < c; i++) {
+      const v = this.index(n, what);
+      if (seen[v]) throw this.fail(`${what} lists ${v} twice`);
+      seen[v] = 1; out[i] = v;
+    }
+    return out;
+  }
+  str(what: string): string {
+    const n = this.u32(what);
+    const p = this.take(n, what);
+    try { return utf8Strict.decode(this.buf.subarray(p, p + n)); } catch { throw this.fail(`${what} is not valid UTF-8`); }
+  }
+  words(n: number, what: string, out: Uint32Array | Int32Array): void {
+    const p = this.take(4 * n, what);
+    if (LE) new Uint8Array(out.buffer, out.byteOffset, 4 * n).set(this.buf.subarray(p, p + 4 * n));
+    else for (let i = 0; i < n; i++) out[i] = this.dv.getUint32(p + 4 * i, true);
+  }
+  room(bytes: number, what: string): void {
+    if (bytes > this.left()) throw this.fail(`it ends inside ${what} (${bytes} bytes needed, ${this.left()} left)`);
+  }
+  u32s(n: number, cap: number, what: string): Uint32Array<ArrayBuffer> { this.room(4 * n, what); const a = new Uint32Array(Math.max(n, cap)); this.words(n, what, a); return a; }
+  i32s(n: number, cap: number, what: string): Int32Array<ArrayBuffer> { this.room(4 * n, what); const a = new Int32Array(Math.max(n, cap)); this.words(n, what, a); return a; }
+  u8s(n: number, cap: number, what: string): Uint8Array<ArrayBuffer> {
+    const p = this.take(n, what);
+    const a = new Uint8Array(Math.max(n, cap)); a.set(this.buf.subarray(p, p + n)); return a;
+  }
+}
+
+/** Occupied slots of a U32Map: capacity bits, count, then each slot's words (key first). */
+function saveMap(w: ByteWriter, m: U32Map): void {
+  w.u8(31 - Math.clz32(m.slots));
+  w.u32(m.size);
+  const t = m.t, st = m.stride;
+  for (let p = 0; p < t.length; p += st) {
+    if (t[p] === 0) continue;
+    for (let k = 0; k < st; k++) w.u32(t[p + k]);
+  }
+}
+function loadMap(r: ByteReader, m: U32Map, what: string, checkVal: (v: number) => void): void {
+  const bits = r.u8(`${what}'s capacity`);
+  if (bits < 4 || bits > 28) throw r.fail(`${what} has capacity 2^${bits}`);
+  const n = r.count(`${what}'s size`, 1 << (bits - 1));
+  const st = m.stride;
+  if (n * st * 4 > r.left()) throw r.fail(`${what} holds ${n} entries but only ${r.left()} bytes are left`);
+  const fresh = new U32Map(bits, st as 2 | 4);
+  for (let k = 0; k < n; k++) {
+    const key = r.u32(what);
+    if (key === 0) throw r.fail(`${what} holds the reserved key 0`);
+    if (fresh.find(key) >= 0) throw r.fail(`${what} holds key ${key} twice`);
+    const p = fresh.slot(key);
+    for (let w = 1; w < st; w++) fresh.t[p + w] = r.u32(what);
+    checkVal(fresh.t[p + 1]);
+  }
+  m.t = fresh.t; m.mask = fresh.mask; m.shift = fresh.shift; m.size = fresh.size;
+}
+
 function grow32(a: Int32Array, c: number): Int32Array<ArrayBuffer> { const b = new Int32Array(c); b.set(a); return b; }
 function grow8(a: Uint8Array, c: number): Uint8Array<ArrayBuffer> { const b = new Uint8Array(c); b.set(a); return b; }
 
@@ -832,6 +1261,7 @@ function grow8(a: Uint8Array, c: number): Uint8Array<ArrayBuffer> { const b = ne
 export class TemplateMiner {
   private readonly eng: Engine;
   private readonly items = new Map<number, { text: string; group: number }>();
+  private readonly revisits: number[] = []; // scratch of add()
 
   constructor(opts?: TemplateMinerOptions, onMerge?: (from: number, into: number) => void) {
     this.eng = new Engine(resolve(opts, true), true);
@@ -850,7 +1280,8 @@ export class TemplateMiner {
     const eng = this.eng, sc = eng.sc;
     const s = normalize(text);
     tokenize(s, sc);
-    const revisit: number[] = [];
+    const revisit = this.revisits;
+    revisit.length = 0;
     eng.count(1, item, revisit);
     const g = eng.assign(eng.skeleton(), s);
     this.items.set(item, { text: s, group: g });
@@ -901,6 +1332,56 @@ export class TemplateMiner {
     return eng.template(group, (rep) => rep as string);
   }
 
+  /**
+   * The miner's complete state as bytes, so that `TemplateMiner.deserialize` gives a miner that answers
+   * every later call exactly as this one would. Plain little-endian bytes (no checksum: wrap them in a
+   * checksummed container, as `Detector.save` does):
+   *
+   *   u32 magic "NDTM" | u32 version | options: u32 minSupport, f64 relativeSupport, u32 variability,
+   *   maxColumns, maxSegments, minWording | n-gram table | pattern table | pattern entries |
+   *   groups | template cache | u32 items, each: f64 item, u32 group, string normalized text
+   *
+   * Tables hold their occupied slots only; strings are u32 byte length + UTF-8.
+   */
+  serialize(): Uint8Array {
+    const w = new ByteWriter(), o = this.eng.o;
+    w.u32(MAGIC); w.u32(VERSION);
+    w.u32(o.minSupport); w.f64(o.relativeSupport); w.u32(o.variability); w.u32(o.maxColumns); w.u32(o.maxSegments); w.u32(o.minWording);
+    this.eng.save(w);
+    w.u32(this.items.size);
+    for (const [item, it] of this.items) { w.f64(item); w.u32(it.group); w.str(it.text); }
+    return w.finish();
+  }
+
+  /**
+   * A miner from `serialize`'s bytes; `onMerge` as in the constructor. Malformed bytes (truncated,
+   * another format, indexes out of range) throw an Error saying what is wrong.
+   */
+  static deserialize(bytes: Uint8Array, onMerge?: (from: number, into: number) => void): TemplateMiner {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`${WHERE}.deserialize: bytes must be a Uint8Array, got ${bytes === null ? "null" : typeof bytes}`);
+    const r = new ByteReader(bytes);
+    if (r.u32("the magic number") !== MAGIC) throw r.fail("these bytes are not a TemplateMiner state (wrong magic number)");
+    const v = r.u32("the version");
+    if (v !== VERSION) throw r.fail(`format version ${v}; this build reads version ${VERSION}`);
+    const opts = { minSupport: r.u32("minSupport"), relativeSupport: r.f64("relativeSupport"), variability: r.u32("variability"),
+      maxColumns: r.u32("maxColumns"), maxSegments: r.u32("maxSegments"), minWording: r.u32("minWording") };
+    let m: TemplateMiner;
+    try { m = new TemplateMiner(opts, onMerge); } catch (err) { throw r.fail(`options: ${(err as Error).message}`); }
+    const eng = m.eng;
+    eng.load(r);
+    const n = r.count("the item count", r.left() >> 4);
+    for (let k = 0; k < n; k++) {
+      const item = r.f64("an item id");
+      if (!Number.isInteger(item)) throw r.fail(`item id ${item} is not an integer`);
+      const group = r.index(eng.gCount, `item ${item}'s group`);
+      const text = r.str(`item ${item}'s text`);
+      if (m.items.has(item)) throw r.fail(`item ${item} appears twice`);
+      m.items.set(item, { text, group });
+    }
+    if (r.left() !== 0) throw r.fail(`${r.left()} bytes are left after the last item`);
+    return m;
+  }
+
   /** Sizes of the internal tables (n-grams, patterns), for memory checks. */
   stats(): { ngrams: number; patterns: number; items: number } {
     return { ngrams: this.eng.df.size, patterns: this.eng.patterns, items: this.items.size };
@@ -918,31 +1399,103 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
   eng.deferred = true;
   const sc = eng.sc;
   const N = texts.length;
-  // pass 1: token hashes of every text, kept in one pool, and the 3-gram counts
-  let pool = new Uint32Array(Math.max(1024, N * 16));
+  // n-grams seen once live in a Bloom filter of about 8 bits per expected occurrence (2-grams and
+  // 3-grams, ~5 characters a token), at most 256 MB
+  let chars = 0;
+  for (let i = 0; i < N; i++) { const t = texts[i]; if (typeof t === "string") chars += t.length; }
+  eng.seen = new SeenFilter(Math.min(2 ** 31, (chars / 5 + N) * 2 * 8));
+  eng.plus = 1;
+  // pass 1: token hashes of every text, kept in one pool, and the 2-gram and 3-gram counts, a
+  // block of texts at a time (see Engine.countBlock)
+  let pool = new Uint32Array(Math.max(1024, Math.ceil(chars / 4.5))); // tokens: ~5.5 characters each
   const offs = new Int32Array(N + 1);
   let used = 0;
-  for (let i = 0; i < N; i++) {
-    const t = texts[i];
-    if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
-    tokenize(normalize(t), sc);
-    if (used + sc.n > pool.length) {
-      const p = new Uint32Array(Math.max(pool.length * 2, used + sc.n));
-      p.set(pool.subarray(0, used)); pool = p;
+  const part = new Partition(), gk = new Buf(), bk = new Buf();
+  const stamps = new StampSet();
+  const distinct = (src: Uint32Array, n: number, buf: Buf): void => {
+    const a = buf.room(n);
+    stamps.begin(n);
+    for (let j = 0; j < n; j++) if (stamps.add(src[j])) a[buf.n++] = src[j];
+  };
+  for (let b0 = 0; b0 < N; b0 += BLOCK) {
+    const b1 = Math.min(N, b0 + BLOCK);
+    gk.n = 0; bk.n = 0;
+    for (let i = b0; i < b1; i++) {
+      const t = texts[i];
+      if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
+      tokenizeText(t, sc);
+      if (used + sc.n > pool.length) {
+        const p = new Uint32Array(Math.max(Math.ceil(pool.length * 1.25), used + sc.n));
+        p.set(pool.subarray(0, used)); pool = p;
+      }
+      pool.set(sc.toks.subarray(0, sc.n), used);
+      used += sc.n;
+      offs[i + 1] = used;
+      distinct(sc.bigrams, bigrams(sc), bk);
+      distinct(sc.grams, grams(sc), gk);
     }
-    pool.set(sc.toks.subarray(0, sc.n), used);
-    used += sc.n;
-    offs[i + 1] = used;
-    eng.count(1, i, null);
+    eng.countBlock(eng.bf, bk.a, bk.n, part);
+    eng.countBlock(eng.df, gk.a, gk.n, part);
   }
-  // pass 2: skeletons under the final counts, grouped in order
+  eng.seen = null; // free it: later steps read only the tables (n-grams seen once count as 0 there)
+  // pass 2: skeletons under the final counts, grouped in order; the counts of a block's n-grams
+  // are looked up in top-bits order too
   const groups = new Int32Array(N);
-  for (let i = 0; i < N; i++) {
-    const a = offs[i], n = offs[i + 1] - a;
-    sc.ensure(n + 2);
-    sc.toks.set(pool.subarray(a, a + n));
-    sc.n = n;
-    groups[i] = eng.assign(eng.skeleton(), i);
+  const shape = new Uint8Array(N);
+  const theta = eng.o.minSupport;
+  let gc = new Int32Array(1 << 16), bc = new Int32Array(1 << 16);
+  const bpos = new Buf();
+  for (let b0 = 0; b0 < N; b0 += BLOCK) {
+    const b1 = Math.min(N, b0 + BLOCK);
+    const base = offs[b0], total = offs[b1] - base;
+    // 3-gram keys of every position of the block (position = token index - base)
+    gk.n = 0;
+    const g = gk.room(total); gk.n = total;
+    for (let i = b0; i < b1; i++) {
+      const a = offs[i], n = offs[i + 1] - a;
+      sc.ensure(n + 2);
+      sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+      grams(sc);
+      g.set(sc.grams.subarray(0, n), a - base);
+    }
+    if (gc.length < total) gc = new Int32Array(Math.max(total, gc.length * 2));
+    eng.lookupBlock(eng.df, g, total, gc, part);
+    // 2-gram keys only where the 3-gram recurs (both of its 2-grams: left at 2p, right at 2p + 1)
+    bk.n = 0; bpos.n = 0;
+    for (let i = b0; i < b1; i++) {
+      const a = offs[i], n = offs[i + 1] - a;
+      let need = false;
+      for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) { need = true; break; }
+      if (!need) continue;
+      sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+      bigrams(sc);
+      const kb = bk.room(2 * n), pb = bpos.room(2 * n);
+      for (let j = 0; j < n; j++) {
+        if (gc[a - base + j] < theta) continue;
+        kb[bk.n++] = sc.bigrams[j]; kb[bk.n++] = sc.bigrams[j + 1];
+        pb[bpos.n++] = a - base + j; bpos.n++;
+      }
+    }
+    if (bc.length < bk.n) bc = new Int32Array(Math.max(bk.n, bc.length * 2));
+    eng.lookupBlock(eng.bf, bk.a, bk.n, bc, part);
+    // specific supports: a 3-gram that recurs keeps its count only if it also is the usual
+    // continuation of its 2-grams (as in Engine.skeleton)
+    for (let q = 0; q < bk.n; q += 2) {
+      const at = bpos.a[q], c = gc[at], l = bc[q], r = bc[q + 1];
+      if (c < SPECIFIC * (l > r ? l : r)) gc[at] = 0;
+    }
+    for (let i = b0; i < b1; i++) {
+      const a = offs[i], n = offs[i + 1] - a;
+      sc.ensure(n + 2);
+      sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+      const sg = sc.grams;
+      for (let j = 0; j < n; j++) { const c = gc[a - base + j]; sg[j] = c >= theta ? c : 0; }
+      groups[i] = eng.assign(eng.skeletonOf(), i);
+      // what a singleton's template will need: "" (no token), "<*>" (no wording), or the display
+      let wording = 0;
+      for (let p = 0; p < sc.ne && wording === 0; p++) if (sc.elems[p] > SEAM) wording = 1;
+      shape[i] = n === 0 ? 0 : wording === 0 ? 1 : 2;
+    }
   }
   // pass 3: merges decided on the complete statistics, then every distinct skeleton joins them
   eng.settle();
@@ -958,16 +1511,16 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
   pool = new Uint32Array(0);
   // labels in order of first member
   const labels = new Int32Array(N);
-  const labelOf = new Map<number, number>();
+  const labelOf = new Int32Array(eng.gCount).fill(-1); // root group -> label
   const templates: string[] = [];
   const textOf = (rep: string | number): string => normalize(texts[rep as number]);
   for (let i = 0; i < N; i++) {
     const r = eng.find(groups[i]);
-    let l = labelOf.get(r);
-    if (l === undefined) {
+    let l = labelOf[r];
+    if (l < 0) {
       l = templates.length;
-      labelOf.set(r, l);
-      templates.push(eng.gSize[r] > 1 ? eng.template(r, textOf) : singletonTemplate(eng, texts[i]));
+      labelOf[r] = l;
+      templates.push(eng.gSize[r] > 1 ? eng.template(r, textOf) : shape[i] === 0 ? "" : shape[i] === 1 ? "<*>" : singletonTemplate(eng, texts[i]));
     }
     labels[i] = l;
   }

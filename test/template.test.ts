@@ -71,6 +71,32 @@ describe("payloads shared across templates", () => {
   });
 });
 
+describe("common words are not template wording", () => {
+  it("templates filled from the same words as organic text group by their fixed wording only", () => {
+    const r = rng(17);
+    // a Zipf-like draw from a small vocabulary: 3-grams of frequent words recur by chance
+    const common = "the of and to a in is it you that he was for on are with as his they be at one have this".split(" ");
+    const word = () => (r.next() < 0.7 ? common[Math.floor(r.next() ** 2 * common.length)] : WORDS[Math.floor(r.next() * WORDS.length)]);
+    const words = (n: number) => Array.from({ length: n }, word).join(" ");
+    const texts: string[] = [], truth: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const k = r.int(0, 9);
+      if (k === 0) { texts.push(`write a short poem about ${words(r.int(20, 60))} in the style of an old sea shanty`); truth.push(0); }
+      else if (k === 1) { texts.push(`summarize the following article in three bullet points: ${words(r.int(40, 90))}`); truth.push(1); }
+      else { texts.push(words(r.int(30, 100))); truth.push(-1 - i); }
+    }
+    const { labels, templates } = mineTemplates(texts);
+    const size = new Map<number, number>();
+    for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
+    for (const t of [0, 1]) {
+      const ls = new Set(labels.filter((_, i) => truth[i] === t));
+      expect(ls.size).toBe(1);
+    }
+    expect(templates[labels[truth.indexOf(1)]]).toBe("summarize the following article in three bullet points: <*>");
+    for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(size.get(labels[i])).toBeLessThan(5);
+  });
+});
+
 describe("evasion", () => {
   it("case, doubled spaces, zero-width characters and full-width letters stay in the campaign", () => {
     const r = rng(9);
@@ -123,5 +149,111 @@ describe("TemplateMiner (streaming)", () => {
   });
 
   it.todo("organic one-off prompts stay out of clusters of 5+ (fails on bench/prompt-generator.mjs, see report)");
-  it.todo("remove also returns the pattern table to zero (one entry leaks today)");
+  it("remove also returns the pattern table to zero", () => {
+    const texts = stream(12, 3000);
+    const m = new TemplateMiner();
+    texts.forEach((t, i) => m.add(i, t));
+    expect(m.stats().patterns).toBeGreaterThan(0);
+    texts.forEach((_, i) => m.remove(i));
+    expect(m.stats()).toEqual({ ngrams: 0, patterns: 0, items: 0 });
+  });
+});
+
+/** A mixed stream: several templates, shared payloads, log lines, one-off texts. */
+function stream(seed: number, n: number): string[] {
+  const r = rng(seed);
+  const shared = Array.from({ length: 20 }, () => phrase(r, r.int(10, 30)));
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = r.int(0, 5);
+    if (k === 0) out.push(`please summarize the following text for me ${phrase(r, r.int(3, 9))}`);
+    else if (k === 1) out.push(`given the following passage ${shared[r.int(0, 19)]} answer the question ${phrase(r, 5)}?`);
+    else if (k === 2) out.push(`read this and answer: ${shared[r.int(0, 19)]} ${phrase(r, 4)}`);
+    else if (k === 3) out.push(`session opened for user ${phrase(r, 1)} by uid=${r.int(0, 999)}`);
+    else out.push(phrase(r, r.int(5, 40)));
+  }
+  return out;
+}
+
+describe("TemplateMiner persistence", () => {
+  /** Runs `texts` through `m` as a sliding window of `win` items from item id `from`; records answers. */
+  function drive(m: TemplateMiner, texts: string[], from: number, win: number, log: unknown[]): void {
+    texts.forEach((t, k) => {
+      const id = from + k;
+      log.push(["add", id, m.add(id, t)]);
+      if (id - win >= 0) log.push(["remove", id - win, m.remove(id - win)]);
+      if (k % 7 === 0) {
+        const g = m.groupOf(id - 3);
+        log.push(["groupOf", id - 3, g]);
+        if (g >= 0) log.push(["template", g, m.template(g)]);
+      }
+    });
+    log.push(["stats", m.stats(), m.size]);
+  }
+
+  it("serialize then deserialize answers every later call exactly as the original", () => {
+    const texts = stream(21, 3000);
+    const logA: unknown[] = [], logB: unknown[] = [];
+    let sink: unknown[] = [];
+    const a = new TemplateMiner({}, (from, into) => sink.push(["merge", from, into]));
+    drive(a, texts.slice(0, 1500), 0, 800, []);
+    const bytes = a.serialize();
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const b = TemplateMiner.deserialize(bytes, (from, into) => sink.push(["merge", from, into]));
+    expect(b.size).toBe(a.size);
+    expect(b.stats()).toEqual(a.stats());
+    for (let i = 700; i < 1500; i++) expect(b.groupOf(i)).toBe(a.groupOf(i));
+    sink = logA; drive(a, texts.slice(1500), 1500, 800, logA);
+    sink = logB; drive(b, texts.slice(1500), 1500, 800, logB);
+    expect(logA.filter((e) => (e as unknown[])[0] === "merge").length).toBeGreaterThan(0);
+    expect(logB).toEqual(logA);
+    // and a second round trip of the continued state is byte-identical
+    expect(TemplateMiner.deserialize(b.serialize()).serialize()).toEqual(b.serialize());
+  });
+
+  it("keeps options and an empty miner round trips", () => {
+    const a = new TemplateMiner({ minSupport: 3, variability: 7, relativeSupport: 0.5 });
+    const b = TemplateMiner.deserialize(a.serialize());
+    expect(b.size).toBe(0);
+    expect(b.serialize()).toEqual(a.serialize());
+    const texts = stream(5, 200);
+    texts.forEach((t, i) => expect(b.add(i, t)).toBe(a.add(i, t)));
+  });
+
+  it("truncated, extended or altered bytes throw an error saying what is wrong", () => {
+    const a = new TemplateMiner();
+    stream(8, 300).forEach((t, i) => a.add(i, t));
+    const bytes = a.serialize();
+    for (let n = 0; n < bytes.length; n += Math.max(1, Math.floor(bytes.length / 500))) {
+      expect(() => TemplateMiner.deserialize(bytes.subarray(0, n))).toThrow(/TemplateMiner.deserialize: malformed state: /);
+    }
+    expect(() => TemplateMiner.deserialize(bytes.subarray(0, bytes.length - 1))).toThrow(/ends inside/);
+    const longer = new Uint8Array(bytes.length + 3); longer.set(bytes);
+    expect(() => TemplateMiner.deserialize(longer)).toThrow(/3 bytes are left/);
+    const badMagic = bytes.slice(); badMagic[0] ^= 1;
+    expect(() => TemplateMiner.deserialize(badMagic)).toThrow(/not a TemplateMiner state/);
+    const badVersion = bytes.slice(); badVersion[4] = 99;
+    expect(() => TemplateMiner.deserialize(badVersion)).toThrow(/version 99/);
+    const badOption = bytes.slice(); new DataView(badOption.buffer).setUint32(20, 1, true); // variability 1
+    expect(() => TemplateMiner.deserialize(badOption)).toThrow(/options: .*variability/);
+    expect(() => TemplateMiner.deserialize("x" as never)).toThrow(/Uint8Array/);
+  });
+
+  it("rejects links that would make later calls loop or read out of range", () => {
+    const a = new TemplateMiner();
+    stream(9, 200).forEach((t, i) => a.add(i, t));
+    const bytes = a.serialize();
+    // flip every 4-byte word in turn to 0xffffffff: either refused with a message or, if accepted,
+    // the miner still answers (no hang, no crash)
+    let refused = 0;
+    for (let off = 8; off + 4 <= bytes.length; off += 4 * Math.max(1, Math.floor(bytes.length / 4 / 400))) {
+      const bad = bytes.slice();
+      new DataView(bad.buffer).setUint32(off, 0xffffffff, true);
+      let m: TemplateMiner;
+      try { m = TemplateMiner.deserialize(bad); } catch (err) { expect((err as Error).message).toMatch(/TemplateMiner.deserialize/); refused++; continue; }
+      for (let i = 0; i < 200; i += 17) { const g = m.groupOf(i); if (g >= 0) m.template(g); m.remove(i); }
+      m.add(1000, "one more text to add after loading");
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
 });
