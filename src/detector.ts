@@ -17,7 +17,7 @@ import { LshIndex } from "./lsh.js";
 import { TemplateMiner } from "./template.js";
 import { templateOf } from "./align.js";
 import { checkOptions, describeValue, intOption } from "./text.js";
-import { BodyBuilder, SnapshotError as SnapshotErrorLike, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
+import { BodyBuilder, SnapshotError, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
 import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
 
 /** A cluster with who sent it and how fast. */
@@ -238,7 +238,7 @@ export class Detector {
       b.u32(c.examples.length);
       for (const e of c.examples) b.string(e);
     }
-    b.blob(this.#lsh !== null ? this.#lsh.serialize() : minerState(this.#miner!).serialize());
+    b.blob(this.#lsh !== null ? this.#lsh.serialize() : this.#miner!.serialize());
     const body = b.finish();
     return encodeSnapshot(SnapshotKind.Detector, body.length, (w) => w.raw(body));
   }
@@ -276,7 +276,7 @@ export class Detector {
       const now = { numPerm: h.numPerm, seed: h.seed, algorithm: h.algorithm, unit: h.shingle.unit, size: h.shingle.size, normalize: h.shingle.normalize };
       for (const k of Object.keys(now) as (keyof typeof now)[]) {
         if (saved[k] !== now[k]) {
-          throw new SnapshotErrorLike("hasher-mismatch", `${where}: the snapshot was made with hasher ${k} = ${String(saved[k])}, this version signs with ${String(now[k])}`);
+          throw new SnapshotError("hasher-mismatch", `${where}: the snapshot was made with hasher ${k} = ${String(saved[k])}, this version signs with ${String(now[k])}`);
         }
       }
     } else if (d.#hasher !== null) throw r.malformed("no hasher record in a near-duplicate detector");
@@ -317,7 +317,7 @@ export class Detector {
     const nested = r.raw(r.u32("the index length"), "the index");
     r.done();
     if (d.#lsh !== null) d.#lsh = LshIndex.deserialize<number>(nested.slice(), { hasher: d.#hasher! });
-    else d.#miner = minerClass().deserialize(nested.slice(), (from: number, into: number) => d.#merge(from, into));
+    else d.#miner = TemplateMiner.deserialize(nested.slice(), (from, into) => d.#merge(from, into));
     return d;
   }
 
@@ -490,21 +490,6 @@ export class Detector {
     this.#cap = cap;
     this.#clusterOf = clusterOf; this.#pos = pos; this.#time = time; this.#account = account; this.#ids = ids;
   }
-}
-
-/** TemplateMiner persistence (serialize / deserialize), checked at run time. */
-interface MinerPersistence {
-  serialize(): Uint8Array;
-}
-function minerState(m: TemplateMiner): MinerPersistence {
-  const p = m as unknown as Partial<MinerPersistence>;
-  if (typeof p.serialize !== "function") throw new Error("Detector.save: this build's TemplateMiner cannot be saved yet");
-  return p as MinerPersistence;
-}
-function minerClass(): { deserialize(bytes: Uint8Array, onMerge: (from: number, into: number) => void): TemplateMiner } {
-  const c = TemplateMiner as unknown as { deserialize?: (bytes: Uint8Array, onMerge: (from: number, into: number) => void) => TemplateMiner };
-  if (typeof c.deserialize !== "function") throw new Error("Detector.load: this build's TemplateMiner cannot be loaded yet");
-  return c as { deserialize(bytes: Uint8Array, onMerge: (from: number, into: number) => void): TemplateMiner };
 }
 
 function isHollow(template: string): boolean {

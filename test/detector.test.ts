@@ -107,3 +107,18 @@ describe("Detector persistence", () => {
     expect(() => Detector.load("x" as unknown as Uint8Array)).toThrow(TypeError);
   });
 });
+
+describe("Detector persistence, template mode", () => {
+  it("save -> load answers the rest of a stream exactly as the original", () => {
+    const tpl = (i: number) => `Translate into French, keeping the tone and every name intact: item ${i} is ${["red", "blue", "green"][i % 3]} paint`;
+    const a = new Detector({ mode: "template", window: { prompts: 300 } });
+    for (let i = 0; i < 400; i++) a.add(i % 2 ? tpl(i) : `organic question ${i} about ${i * 7} things`, { account: `u${i % 9}`, time: i });
+    const b = Detector.load(a.save());
+    expect(b.clusters()).toEqual(a.clusters());
+    for (let i = 400; i < 600; i++) {
+      const t = i % 2 ? tpl(i) : `another organic question ${i} on ${i * 3} topics`;
+      expect(b.add(t, { time: i })).toEqual(a.add(t, { time: i }));
+    }
+    expect(b.clusters()).toEqual(a.clusters());
+  });
+});
