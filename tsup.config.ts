@@ -25,7 +25,7 @@ export default defineConfig([
     format: ["esm"],
     platform: "node",
     target: "node18",
-    external: ["neardup"],
+    external: ["neardup", "neardup/node"],
     dts: false,
     clean: false,
     sourcemap: false,

@@ -72,24 +72,26 @@ const MERGE_MIN_WORDS = 10;
 const CHUNK = 4096;
 
 /** Near-duplicate components; labels[i] is the component's smallest member index. */
-export function nearDuplicateRoots(texts: readonly string[], threshold: number): Int32Array {
+export function nearDuplicateRoots(texts: readonly string[], threshold: number, signatures?: Uint32Array): Int32Array {
   const n = texts.length;
-  const hasher = new MinHasher({ numPerm: NUM_PERM });
+  const hasher = signatures === undefined ? new MinHasher({ numPerm: NUM_PERM }) : null;
   const { bands, rows } = recallBanding(threshold);
   const sig16 = new Uint16Array(n * NUM_PERM);
   const bandHash = new Uint32Array(n * bands);
   const chunk = new Uint32Array(CHUNK * NUM_PERM);
   for (let start = 0; start < n; start += CHUNK) {
     const part = texts.slice(start, start + CHUNK);
-    hasher.signBatchInto(part, chunk, 0);
+    // signatures given (e.g. from SignPool): read them in place; else sign this chunk
+    const slots = hasher === null ? signatures!.subarray(start * NUM_PERM, (start + part.length) * NUM_PERM) : chunk;
+    if (hasher !== null) hasher.signBatchInto(part, chunk, 0);
     for (let d = 0; d < part.length; d++) {
       const base = d * NUM_PERM;
       const doc = start + d;
-      for (let j = 0; j < NUM_PERM; j++) sig16[doc * NUM_PERM + j] = chunk[base + j] & 0xffff;
+      for (let j = 0; j < NUM_PERM; j++) sig16[doc * NUM_PERM + j] = slots[base + j] & 0xffff;
       for (let b = 0; b < bands; b++) {
         // FNV-1a over the band's 32-bit slots, then a MurmurHash3 finalizer
         let h = 0x811c9dc5 ^ b;
-        for (let r = 0; r < rows; r++) h = Math.imul(h ^ chunk[base + b * rows + r], 0x01000193);
+        for (let r = 0; r < rows; r++) h = Math.imul(h ^ slots[base + b * rows + r], 0x01000193);
         h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
         bandHash[doc * bands + b] = h >>> 0;
       }
@@ -221,6 +223,14 @@ function compact(groupOf: ArrayLike<number>, n: number): { labels: Int32Array; m
  * clusters.filter((c) => c.size >= 5).map((c) => c.template);
  */
 export function cluster(texts: readonly string[], opts?: ClusterOptions): { labels: Int32Array; clusters: Cluster[] } {
+  return clusterWith(texts, opts, undefined);
+}
+
+/**
+ * `cluster` with, in near-duplicate mode, signatures made elsewhere (texts.length x 128 slots from
+ * a default MinHasher or SignPool; `neardup/node`'s `clusterParallel` signs on every core).
+ */
+export function clusterWith(texts: readonly string[], opts: ClusterOptions | undefined, signatures: Uint32Array | undefined): { labels: Int32Array; clusters: Cluster[] } {
   if (!Array.isArray(texts)) throw new TypeError(`cluster: texts must be an array of strings, got ${describeValue(texts)}`);
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") throw new TypeError(`cluster: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
@@ -235,7 +245,10 @@ export function cluster(texts: readonly string[], opts?: ClusterOptions): { labe
     throw new RangeError(`cluster: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
   }
   if (mode === "near-duplicate") {
-    const { labels, members } = compact(nearDuplicateRoots(texts, threshold), texts.length);
+    if (signatures !== undefined && (!(signatures instanceof Uint32Array) || signatures.length !== texts.length * NUM_PERM)) {
+      throw new RangeError(`cluster: signatures must be a Uint32Array of texts.length x ${NUM_PERM} slots`);
+    }
+    const { labels, members } = compact(nearDuplicateRoots(texts, threshold, signatures), texts.length);
     const clusters = members.map((m, id) => ({
       id, size: m.length, members: m, template: m.length >= 2 ? templateOf(m.map((i) => texts[i])) : texts[m[0]],
     }));

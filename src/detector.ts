@@ -148,13 +148,23 @@ export class Detector {
   }
 
   /**
-   * Adds many prompts; returns their cluster ids at the time each was added.
+   * Adds many prompts; returns their cluster ids at the time each was added. In near-duplicate
+   * mode `opts.signatures` may carry their signatures (row-major, 128 slots each, from a default
+   * `MinHasher` or `SignPool`), so signing can run on other cores.
    * @example const ids = d.addBatch(prompts, prompts.map((_, i) => ({ account: accounts[i] })));
    */
-  addBatch(texts: readonly string[], metas?: readonly PromptMeta[]): Int32Array {
+  addBatch(texts: readonly string[], metas?: readonly PromptMeta[], opts?: { signatures?: Uint32Array }): Int32Array {
     if (!Array.isArray(texts)) throw new TypeError(`Detector.addBatch: texts must be an array of strings, got ${describeValue(texts)}`);
     if (metas !== undefined && (!Array.isArray(metas) || metas.length !== texts.length)) {
       throw new TypeError(`Detector.addBatch: metas must be an array as long as texts (${texts.length}), or omitted`);
+    }
+    const sigs = checkOptions(opts, ["signatures"], "Detector.addBatch").signatures as Uint32Array | undefined;
+    if (sigs !== undefined) {
+      // signatures made elsewhere (e.g. by SignPool on every core), row i for texts[i]
+      if (this.#hasher === null) throw new TypeError("Detector.addBatch: signatures apply to near-duplicate mode only; template mode does not sign");
+      if (!(sigs instanceof Uint32Array) || sigs.length !== texts.length * NUM_PERM) {
+        throw new RangeError(`Detector.addBatch: signatures must be a Uint32Array of texts.length x ${NUM_PERM} = ${texts.length * NUM_PERM} slots (from a MinHasher with default options), got ${describeValue(sigs)}${sigs instanceof Uint32Array ? ` of ${sigs.length}` : ""}`);
+      }
     }
     // validate everything first: a bad element rejects the whole batch and changes nothing
     const ms: PromptMeta[] = new Array(texts.length);
@@ -163,7 +173,9 @@ export class Detector {
       ms[i] = checkMeta(metas?.[i], `Detector.addBatch (metas[${i}])`);
     }
     const out = new Int32Array(texts.length);
-    for (let i = 0; i < texts.length; i++) out[i] = this.#addChecked(texts[i], ms[i]).id;
+    for (let i = 0; i < texts.length; i++) {
+      out[i] = this.#addChecked(texts[i], ms[i], sigs?.subarray(i * NUM_PERM, (i + 1) * NUM_PERM)).id;
+    }
     return out;
   }
 
@@ -352,7 +364,7 @@ export class Detector {
     return c.members.map((seq) => this.#ids[seq & (this.#cap - 1)]);
   }
 
-  #addChecked(text: string, meta: PromptMeta): ClusterRec {
+  #addChecked(text: string, meta: PromptMeta, given?: Uint32Array): ClusterRec {
     const time = meta.time ?? Date.now();
     const seq = this.#next;
     this.#grow();
@@ -364,7 +376,7 @@ export class Detector {
     if (time > this.#newest) this.#newest = time;
     let id: number;
     if (this.#lsh !== null) {
-      const sig = this.#hasher!.sign(text);
+      const sig = given ?? this.#hasher!.sign(text);
       // a few of the newest alike prompts per band are enough to find every cluster this one joins
       const cands = this.#lsh.queryScored(sig, { minSimilarity: this.threshold, maxPerBand: 8 });
       id = -1;

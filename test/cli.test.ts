@@ -536,6 +536,13 @@ describe("examples/prompts.jsonl", async () => {
   });
 
   // Template mode is being finished (src/template.ts); until it lands this may fail.
+  it("near-duplicate mode signs on worker threads with --workers 2 and finds the same clusters", async () => {
+    const one = join(dir, "ex-w1.json"), two = join(dir, "ex-w2.json");
+    expect((await run(["scan", EXAMPLES, "--mode", "near-duplicate", "--workers", "1", "--json", one])).code).toBe(0);
+    expect((await run(["scan", EXAMPLES, "--mode", "near-duplicate", "--workers", "2", "--json", two])).code).toBe(0);
+    expect(readJson(two).clusters).toEqual(readJson(one).clusters);
+  });
+
   it("template mode flags every planted campaign in a pure cluster, and the long jailbreak one nearly whole", async () => {
     const out = join(dir, "ex-t.json");
     const r = await run(["scan", EXAMPLES, "--json", out]);

@@ -25,6 +25,8 @@ export interface ScanArgs {
   mode: Mode;
   threshold?: number;
   minSize: number;
+  /** Signing threads in near-duplicate mode (0: automatic). */
+  workers: number;
   json?: string;
   html?: string;
   top: number;
@@ -82,6 +84,11 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
     name: "min-size", value: "n",
     help: "A cluster is flagged as a campaign from this many prompts. Default 5.",
     example: "neardup scan prompts.jsonl --min-size 20",
+  },
+  {
+    name: "workers", value: "n",
+    help: "Near-duplicate mode: sign prompts on this many worker threads (1 signs on the main thread). Default: every core for inputs of 20 MB or more, else 1.",
+    example: "neardup scan big.jsonl --mode near-duplicate --workers 2",
   },
   {
     name: "top", value: "n",
@@ -285,6 +292,7 @@ function parseScan(argv: readonly string[]): ScanArgs {
     mode,
     threshold,
     minSize: int("min-size", 1, 5),
+    workers: int("workers", 0, 0),
     top: int("top", 0, 20),
     json: str("json"),
     html: str("html"),

@@ -7,6 +7,8 @@ import { createReadStream, openSync, closeSync, writeSync, statSync } from "node
 import { extname } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { Detector, initSync, type PromptMeta } from "neardup";
+import { SignPool } from "neardup/node";
+import { availableParallelism } from "node:os";
 import { version as VERSION } from "../../package.json";
 import { helpText, parseArgs, UsageError, USAGE, type Format, type ScanArgs } from "./args.js";
 import { InputError, LineSplitter, MAX_LINE, recordReader, type RecordReader } from "./input.js";
@@ -28,6 +30,10 @@ export interface CliIo {
 
 /** Prompts handed to the detector at a time. */
 const BATCH = 1000;
+/** Near-duplicate inputs from this size on are signed on every core (unless --workers says). */
+const PARALLEL_BYTES = 20 * 1024 * 1024;
+/** Prompts per batch when a signing pool is used (split evenly across its workers). */
+const POOL_BATCH = 8192;
 /** Bad lines described one by one before only counting. */
 const SHOWN_BAD = 10;
 
@@ -126,12 +132,30 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
   const metas: PromptMeta[] = [];
   let lastTime: number | undefined;
   let bytes = 0;
+  // Near-duplicate mode on a large input signs on every core (SignPool): batches queue here and
+  // are signed, then added in order, after each chunk of input.
+  const workers = args.mode !== "near-duplicate" ? 1
+    : args.workers > 0 ? args.workers
+    : (totalBytes ?? 0) >= PARALLEL_BYTES ? availableParallelism() : 1;
+  const pool = workers > 1 ? new SignPool({}, { workers, chunk: Math.ceil(POOL_BATCH / workers) }) : null;
+  const pending: { texts: string[]; metas: PromptMeta[] }[] = [];
   const flush = (): void => {
     if (texts.length === 0) return;
+    if (pool !== null) {
+      pending.push({ texts: texts.splice(0), metas: metas.splice(0) });
+      return;
+    }
     detector.addBatch(texts, metas);
     texts.length = 0;
     metas.length = 0;
     progress.update(arrivals.count, bytes);
+  };
+  const drain = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const b = pending.shift()!;
+      detector.addBatch(b.texts, b.metas, { signatures: await pool!.signBatch(b.texts) });
+      progress.update(arrivals.count, bytes);
+    }
   };
   const take = (line: string, lineNo: number): void => {
     if (reader === undefined) {
@@ -150,7 +174,7 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
       if (rec.account !== undefined) meta.account = rec.account;
       texts.push(rec.text);
       metas.push(meta);
-      if (texts.length >= BATCH) flush();
+      if (texts.length >= (pool !== null ? POOL_BATCH : BATCH)) flush();
     } else if (r.kind === "bad") {
       onBad(r.line, r.reason);
     } else if (r.kind === "empty") {
@@ -173,6 +197,7 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
       const base = splitter.lineNo;
       const lines = splitter.push(text);
       for (let i = 0; i < lines.length; i++) take(lines[i], base + i + 1);
+      if (pending.length > 0) await drain();
       progress.update(arrivals.count, bytes);
     }
     const base = splitter.lineNo;
@@ -182,12 +207,16 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
     const last = reader?.end();
     if (last != null && last.kind === "bad") onBad(last.line, last.reason);
     flush();
+    await drain();
   } catch (e) {
     progress.done();
     if (e instanceof InputError || e instanceof UsageError) throw e;
     if (e instanceof RangeError && /^line \d+:/.test(e.message)) throw new InputError(`${name}:${e.message.slice(5)}`);
     if ((e as NodeJS.ErrnoException)?.code !== undefined) throw new InputError(`cannot read ${name}: ${describeFsError(e)}`);
     throw e;
+  }
+  finally {
+    await pool?.close();
   }
   progress.done();
 

@@ -1,0 +1,53 @@
+// Parallel signing (issue 4): the worker pool gives the one-thread signatures, and cluster() and the
+// Detector give the same answers from them. Uses the built package (workers load dist files).
+import { describe, it, expect } from "vitest";
+// @ts-ignore: the built bundle has no type information for vitest here
+import { initSync, MinHasher, cluster, Detector } from "../dist/index.js";
+// @ts-ignore
+import { SignPool, clusterParallel } from "../dist/node.js";
+
+initSync();
+const texts: string[] = [];
+for (let i = 0; i < 6000; i++) {
+  const base = `prompt ${i % 900} asks about topic ${(i * 7) % 97} and detail ${(i * 13) % 89} in several words here`;
+  texts.push(i % 3 === 0 ? base.toUpperCase() : i % 3 === 1 ? base + " please" : `fresh text ${i} of its own ${i * 31}`);
+}
+// planted near-duplicate families: 10 texts, 30 light variants each
+for (let f = 0; f < 10; f++) {
+  for (let k = 0; k < 30; k++) texts.push(`family ${f} asks the same long question about rivers mountains and seas near town ${f * 17}${k % 2 ? "!" : "?"}`);
+}
+
+describe("SignPool", () => {
+  it("signs exactly as MinHasher.signBatch", async () => {
+    const pool = new SignPool({}, { workers: 2, chunk: 500 });
+    try {
+      const par = await pool.signBatch(texts);
+      expect(Array.from(par)).toEqual(Array.from(new MinHasher().signBatch(texts)));
+      await expect(pool.signBatch(["ok", 3 as unknown as string])).rejects.toThrow(/texts\[1\] must be a string/);
+    } finally {
+      await pool.close();
+    }
+  });
+  it("rejects a bad worker count", () => {
+    expect(() => new SignPool({}, { workers: 0 })).toThrow(/workers must be an integer/);
+  });
+});
+
+describe("users of the pool", () => {
+  it("clusterParallel equals cluster in near-duplicate mode", async () => {
+    const a = cluster(texts, { mode: "near-duplicate" });
+    const b = await clusterParallel(texts, { mode: "near-duplicate" }, { workers: 2, minTexts: 1 });
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(a.clusters.some((c: { size: number }) => c.size >= 3)).toBe(true);
+  });
+  it("Detector.addBatch with pool signatures equals signing inside", async () => {
+    const pool = new SignPool({}, { workers: 2 });
+    const sigs = await pool.signBatch(texts);
+    await pool.close();
+    const a = new Detector({ mode: "near-duplicate" });
+    const b = new Detector({ mode: "near-duplicate" });
+    expect(Array.from(b.addBatch(texts, undefined, { signatures: sigs }))).toEqual(Array.from(a.addBatch(texts)));
+    expect(() => b.addBatch(["x"], undefined, { signatures: new Uint32Array(5) })).toThrow(/texts.length x 128/);
+    expect(() => new Detector({ mode: "template" }).addBatch(["x"], undefined, { signatures: new Uint32Array(128) })).toThrow(/near-duplicate mode only/);
+  });
+});
