@@ -347,9 +347,10 @@ export class Detector {
     const size = c.members.length;
     const top = [...c.accounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
     const span = Math.max(c.lastSeen - c.firstSeen, 1000);
-    const template = this.#miner !== null && c.id >= 0
-      ? this.#miner.template(c.id)
-      : size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
+    let template = this.#miner !== null && c.id >= 0 ? this.#miner.template(c.id) : "";
+    // the miner's template can be thin after much generalisation ("<*> by <*>"): the wording its
+    // examples share says more then
+    if (wordsIn(template) < MIN_TEMPLATE_WORDS) template = size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
     return {
       id: c.id, size, members: c.members.slice().sort((a, b) => a - b), template,
       accounts: c.accounts.size, topAccounts: top, firstSeen: c.firstSeen, lastSeen: c.lastSeen,
@@ -502,6 +503,15 @@ export class Detector {
     this.#cap = cap;
     this.#clusterOf = clusterOf; this.#pos = pos; this.#time = time; this.#account = account; this.#ids = ids;
   }
+}
+
+/** Below this many words a template is too thin to show. */
+const MIN_TEMPLATE_WORDS = 3;
+
+function wordsIn(template: string): number {
+  let n = 0;
+  for (const w of template.split(" ")) if (w !== "<*>" && w !== "") n++;
+  return n;
 }
 
 function isHollow(template: string): boolean {
