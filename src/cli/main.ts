@@ -13,7 +13,7 @@ import { version as VERSION } from "../../package.json";
 import { helpText, parseArgs, UsageError, USAGE, type Format, type ScanArgs } from "./args.js";
 import { InputError, LineSplitter, MAX_LINE, recordReader, type RecordReader } from "./input.js";
 import { Progress, type Output } from "./progress.js";
-import { Arrivals, buildReport, writeJson } from "./report.js";
+import { ScanQueue, buildReport, writeJson } from "./report.js";
 import { summaryTable, fmtInt } from "./table.js";
 import { htmlReport } from "./html.js";
 
@@ -116,7 +116,8 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
     maxExamples: 5,
   });
   const progress = new Progress(io.stderr, totalBytes, args.progress && io.stderr.isTTY === true);
-  const arrivals = new Arrivals();
+  const queue = new ScanQueue();
+  const { arrivals, texts, metas } = queue;
   let bad = 0, empty = 0;
   const onBad = (line: number, reason: string): void => {
     if (args.strict) {
@@ -128,9 +129,6 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
   };
 
   let reader: RecordReader | undefined = format === undefined ? undefined : recordReader(format, args);
-  const texts: string[] = [];
-  const metas: PromptMeta[] = [];
-  let lastTime: number | undefined;
   let bytes = 0;
   // Near-duplicate mode on a large input signs on every core (SignPool): batches queue here and
   // are signed, then added in order, after each chunk of input.
@@ -167,13 +165,7 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
     }
     const r = reader.read(line, lineNo);
     if (r.kind === "record") {
-      const rec = r.record;
-      arrivals.add(rec.line, rec.time, rec.id, rec.account);
-      if (rec.time !== undefined) lastTime = rec.time;
-      const meta: PromptMeta = { time: rec.time ?? lastTime ?? 0 };
-      if (rec.account !== undefined) meta.account = rec.account;
-      texts.push(rec.text);
-      metas.push(meta);
+      queue.add(r.record);
       if (texts.length >= (pool !== null ? POOL_BATCH : BATCH)) flush();
     } else if (r.kind === "bad") {
       onBad(r.line, r.reason);

@@ -5,8 +5,9 @@
  * numbering of `Campaign.members`), so times that were missing stay missing instead of being
  * guessed.
  */
-import type { Detector } from "neardup";
+import type { Detector, PromptMeta } from "neardup";
 import type { Format, Mode } from "./args.js";
+import type { InputRecord } from "./input.js";
 
 export interface ClusterReport {
   /** Flagged campaigns: 1 for the largest, 2 for the next...; null for a cluster not flagged. */
@@ -35,6 +36,27 @@ export interface ClusterReport {
 }
 
 /** Per-prompt bookkeeping, by arrival number. */
+/**
+ * Records of a scan on their way to the Detector (shared by the CLI and the web page): each is
+ * counted in `arrivals` and queued in `texts` / `metas` until the caller flushes a batch. A record
+ * without a time takes the last time seen (the Detector needs one; `arrivals` keeps it missing).
+ */
+export class ScanQueue {
+  readonly arrivals = new Arrivals();
+  readonly texts: string[] = [];
+  readonly metas: PromptMeta[] = [];
+  #lastTime: number | undefined;
+
+  add(rec: InputRecord): void {
+    this.arrivals.add(rec.line, rec.time, rec.id, rec.account);
+    if (rec.time !== undefined) this.#lastTime = rec.time;
+    const meta: PromptMeta = { time: rec.time ?? this.#lastTime ?? 0 };
+    if (rec.account !== undefined) meta.account = rec.account;
+    this.texts.push(rec.text);
+    this.metas.push(meta);
+  }
+}
+
 export class Arrivals {
   count = 0;
   lines = new Float64Array(1024);

@@ -5,9 +5,9 @@
  * page shows plus the JSON report, written by the CLI's writer (src/cli/report.ts), so the file the
  * analyst downloads is the one `neardup scan --json` writes.
  */
-import { Detector, initSync, usingSimd, type PromptMeta } from "../../src/index.js";
+import { Detector, initSync, usingSimd } from "../../src/index.js";
 import { InputError, LineSplitter, MAX_LINE, recordReader, type FieldNames, type RecordReader } from "../../src/cli/input.js";
-import { Arrivals, buildReport, writeJson } from "../../src/cli/report.js";
+import { ScanQueue, buildReport, writeJson } from "../../src/cli/report.js";
 import { version } from "../../package.json";
 import { MAX_UNFLAGGED, PROGRESS_MS, type FromScanWorker, type InputFormat, type ScanResult, type ScanSettings, type ToScanWorker } from "./protocol.js";
 import { clusterView, formatOfName, pageWords, sizeBins } from "./summarize.js";
@@ -51,11 +51,10 @@ async function scan(file: File, settings: ScanSettings): Promise<{ result: ScanR
 
   let format: InputFormat | undefined = settings.format === "auto" ? formatOfName(file.name) : settings.format;
   let reader: RecordReader | undefined = format === undefined ? undefined : recordReader(format, names);
-  const arrivals = new Arrivals();
+  const queue = new ScanQueue();
+  const { arrivals, texts, metas } = queue;
   const badSamples: { line: number; reason: string }[] = [];
-  let bad = 0, empty = 0, bytes = 0, lastTime: number | undefined;
-  const texts: string[] = [];
-  const metas: PromptMeta[] = [];
+  let bad = 0, empty = 0, bytes = 0;
   let lastProgress = 0;
   const progress = (force: boolean): void => {
     const now = performance.now();
@@ -83,13 +82,7 @@ async function scan(file: File, settings: ScanSettings): Promise<{ result: ScanR
     }
     const r = reader.read(line, lineNo);
     if (r.kind === "record") {
-      const rec = r.record;
-      arrivals.add(rec.line, rec.time, rec.id, rec.account);
-      if (rec.time !== undefined) lastTime = rec.time;
-      const meta: PromptMeta = { time: rec.time ?? lastTime ?? 0 };
-      if (rec.account !== undefined) meta.account = rec.account;
-      texts.push(rec.text);
-      metas.push(meta);
+      queue.add(r.record);
       if (texts.length >= BATCH) flush();
     } else if (r.kind === "bad") {
       onBad(r.line, r.reason);
