@@ -158,6 +158,23 @@ export class Kernel {
     return data.length;
   }
 
+  /**
+   * Writes items `start`, `start+1`, ... into INPUT with `write` (which returns the bytes written)
+   * and records their offsets in DOCS, until `maxDocs` items or about 1 MiB of input (a single
+   * large item always goes in alone); returns the count.
+   */
+  fillDocs(n: number, start: number, maxDocs: number, write: (i: number, pos: number) => number): number {
+    let pos = 0;
+    let count = 0;
+    this.docs[0] = 0;
+    while (count < maxDocs && start + count < n && (count === 0 || pos < 1 << 20)) {
+      pos += write(start + count, pos);
+      count++;
+      this.docs[count] = this.docFlag(pos); // this.docs, not a saved view: the write may have grown memory
+    }
+    return count;
+  }
+
   /** Forgets the active configuration (e.g. after a test writes PARAM_A directly). */
   invalidate(): void {
     this.current = null;

@@ -49,21 +49,6 @@ function allocSignature(n: number): Uint32Array {
   return out;
 }
 
-/** Fills INPUT with as many `items` from `start` as fit (documents and bytes); returns the count. */
-function fillBatch(k: Kernel, n: number, start: number, maxDocs: number, write: (i: number, pos: number) => number): number {
-  let pos = 0;
-  let count = 0;
-  k.docs[0] = 0;
-  while (count < maxDocs && start + count < n) {
-    // Keep batches near 1 MiB of input, except that a single large item always goes in alone.
-    if (count > 0 && pos >= 1 << 20) break;
-    pos += write(start + count, pos);
-    count++;
-    k.docs[count] = k.docFlag(pos);  // k.docs, not a saved view: the write may have grown memory
-  }
-  return count;
-}
-
 /**
  * Computes MinHash signatures of texts or of caller-given shingle sets.
  *
@@ -173,7 +158,7 @@ export class MinHasher {
     const { unit, normalize } = this.shingle;
     const o = k.OUT >>> 2;
     for (let start = 0; start < texts.length;) {
-      const count = fillBatch(k, texts.length, start, maxDocs, (i, pos) => k.writeText(texts[i], pos, unit, normalize));
+      const count = k.fillDocs(texts.length, start, maxDocs, (i, pos) => k.writeText(texts[i], pos, unit, normalize));
       k.raw.signDocs(count);
       out.set(k.u32.subarray(o, o + count * t), offset + start * t);
       start += count;
@@ -200,7 +185,7 @@ export class MinHasher {
     k.use(this.#cfg);
     let start = 0;
     do {
-      const count = fillBatch(k, shingles.length, start, k.DOCS_CAP, (i, pos) => k.writeBytes(shingles[i], pos));
+      const count = k.fillDocs(shingles.length, start, k.DOCS_CAP, (i, pos) => k.writeBytes(shingles[i], pos));
       k.exports.signShingles(count, start === 0 ? 1 : 0, start + count >= shingles.length ? 1 : 0);
       start += count;
     } while (start < shingles.length);

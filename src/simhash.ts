@@ -69,12 +69,7 @@ export class SimHasher {
     const maxDocs = Math.min(k.DOCS_CAP, k.OUT_BYTES >>> 3);
     const o = k.OUT >>> 3;
     for (let start = 0; start < texts.length;) {
-      let pos = 0, count = 0;
-      k.docs[0] = 0;
-      while (count < maxDocs && start + count < texts.length && (count === 0 || pos < 1 << 20)) {
-        pos += k.writeText(texts[start + count], pos, unit, normalize);
-        k.docs[++count] = k.docFlag(pos);  // k.docs: the write may have grown memory
-      }
+      const count = k.fillDocs(texts.length, start, maxDocs, (i, pos) => k.writeText(texts[i], pos, unit, normalize));
       k.raw.signDocs(count);
       out.set(k.u64.subarray(o, o + count), start);
       start += count;
