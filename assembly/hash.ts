@@ -7,7 +7,6 @@
 
 export const P1: u64 = 0x9E3779B185EBCA87;
 export const P2: u64 = 0xC2B2AE3D27D4EB4F;
-export const P3: u64 = 0x165667B19E3779F9;
 
 /** MurmurHash3 fmix64: full avalanche of a 64-bit value. */
 @inline export function fmix64(h: u64): u64 {

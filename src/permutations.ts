@@ -4,8 +4,6 @@
  * - {@link datasketchPermutations} reproduces, bit for bit, the `(a, b)` pairs that Python datasketch
  *   (1.x, checked against 1.10.0 with numpy 1.24) draws in `MinHash._init_permutations`, so that
  *   signatures built here are interchangeable with datasketch's.
- * - {@link classicSeeds} gives cheap 32-bit seeds for algorithms that only need "num_perm independent
- *   seeds" and no cross-library compatibility.
  *
  * Sources (facts and algorithms; the code is original):
  * - M. Matsumoto and T. Nishimura, "Mersenne Twister: a 623-dimensionally equidistributed uniform
@@ -14,8 +12,6 @@
  *   `numpy/random/src/distributions/distributions.c` (`random_bounded_uint64_fill`,
  *   `bounded_masked_uint64`): the legacy `RandomState.randint` masked rejection sampling, and
  *   `mt19937_next64` = (first 32-bit output << 32) | second 32-bit output.
- * - S. Vigna, SplitMix64 (public-domain reference `splitmix64.c`; G. Steele, D. Lea, C. Flood,
- *   "Fast splittable pseudorandom number generators", OOPSLA 2014).
  */
 
 /** Mersenne prime 2^61 - 1 used by datasketch as the hash modulus. */
@@ -226,43 +222,4 @@ export function datasketchPermutations(numPerm: number, seed: number): { a: BigU
   checkSeed(seed, 'datasketchPermutations');
   const s = streamFor(seed, numPerm);
   return { a: s.a.slice(0, numPerm), b: s.b.slice(0, numPerm) };
-}
-
-const U64 = (1n << 64n) - 1n;
-const GOLDEN_GAMMA = 0x9e3779b97f4a7c15n;
-
-/**
- * `numPerm` pseudo-random 32-bit seeds derived deterministically from `seed`, for algorithms that need
- * independent per-permutation seeds but no compatibility with another library.
- *
- * Generator (stable; changing it changes every signature built from it): SplitMix64 with initial state
- * `seed` (as an unsigned 64-bit integer). Step i (i = 1..numPerm) sets
- * `state += 0x9E3779B97F4A7C15 (mod 2^64)`, then mixes
- * `z = state; z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
- * z ^= z >> 31` (all mod 2^64) and outputs the HIGH 32 bits of z. This is Vigna's reference
- * `splitmix64.c` (e.g. seed 0 gives first 64-bit output 0xE220A8397B1DCDAF, so first seed 0xE220A839).
- *
- * Returns a fresh array each call.
- *
- * @param numPerm number of seeds, an integer in [1, 2^20].
- * @param seed an integer in [0, 2^32 - 1].
- * @throws {TypeError} if an argument is not a number. @throws {RangeError} if it is out of range.
- *
- * @example
- * classicSeeds(4, 0)[0]; // 0xe220a839
- */
-export function classicSeeds(numPerm: number, seed: number): Uint32Array {
-  checkNumPerm(numPerm, 'classicSeeds');
-  checkSeed(seed, 'classicSeeds');
-  const out = new Uint32Array(numPerm);
-  let state = BigInt(seed);
-  for (let i = 0; i < numPerm; i++) {
-    state = (state + GOLDEN_GAMMA) & U64;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & U64;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & U64;
-    z ^= z >> 31n;
-    out[i] = Number(z >> 32n);
-  }
-  return out;
 }

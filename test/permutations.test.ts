@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { classicSeeds, datasketchPermutations } from '../src/permutations';
+import { datasketchPermutations } from '../src/permutations';
 
 const golden = JSON.parse(readFileSync(new URL('./fixtures/datasketch-golden.json', import.meta.url), 'utf8')) as {
   permutations_seed1: { a: string[]; b: string[] };
@@ -86,35 +86,3 @@ describe('datasketchPermutations', () => {
   });
 });
 
-describe('classicSeeds', () => {
-  it('is SplitMix64 (high 32 bits of each output)', () => {
-    // Reference SplitMix64 (Vigna's splitmix64.c): seed 0 -> 0xE220A8397B1DCDAF first;
-    // seed 1234567 -> 6457827717110365317 first.
-    expect(classicSeeds(1, 0)[0]).toBe(0xe220a839);
-    expect(classicSeeds(1, 1234567)[0]).toBe(Number(6457827717110365317n >> 32n));
-  });
-
-  it('is deterministic, prefix-stable and returns fresh Uint32Arrays', () => {
-    const a = classicSeeds(64, 99);
-    const b = classicSeeds(16, 99);
-    expect(a).toBeInstanceOf(Uint32Array);
-    expect(a.length).toBe(64);
-    expect([...b]).toEqual([...a.subarray(0, 16)]);
-    a[0] = 0;
-    expect(classicSeeds(1, 99)[0]).toBe(b[0]);
-  });
-
-  it('different seeds give different, well-spread values', () => {
-    const s1 = classicSeeds(256, 1);
-    const s2 = classicSeeds(256, 2);
-    expect([...s1]).not.toEqual([...s2]);
-    expect(new Set(s1).size).toBe(256);
-  });
-
-  it('rejects bad arguments', () => {
-    const call = (...args: unknown[]) => () => (classicSeeds as (...a: unknown[]) => unknown)(...args);
-    expect(call(0, 1)).toThrow(RangeError);
-    expect(call(8, -3)).toThrow(RangeError);
-    expect(call(8, null)).toThrow(TypeError);
-  });
-});
