@@ -5,6 +5,7 @@ export default defineConfig([
     entry: {
       index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts",
       browser: "src/browser/index.ts", "browser-sign-worker": "src/browser/sign-worker.ts",
+      redis: "src/redis/index.ts",
     },
     format: ["esm", "cjs"],
     dts: true,
@@ -13,7 +14,7 @@ export default defineConfig([
     sourcemap: false,
     target: "es2022",
     platform: "neutral",
-    external: ["node:fs", "node:fs/promises", "node:crypto", "node:path", "node:os", "node:worker_threads"],
+    external: ["node:fs", "node:fs/promises", "node:crypto", "node:path", "node:os", "node:worker_threads", "ioredis"],
     shims: true,
     // The loader is bundled so the published package has no runtime dependency.
     noExternal: ["@assemblyscript/loader"],

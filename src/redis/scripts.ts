@@ -1,0 +1,310 @@
+/**
+ * The server-side half of `RedisDetector`: Lua scripts run by Redis with EVALSHA. Redis runs a
+ * script atomically: "no other script or Redis command will be executed while a script is being
+ * executed" (Redis docs, "Scripting with Lua", *Script atomicity*), and with AOF its effects are
+ * logged as one MULTI/EXEC block, which a restart replays whole or not at all (an unfinished
+ * block at the end of a truncated AOF is dropped). So an `add` is one round trip, and a crash
+ * never leaves half a prompt behind.
+ *
+ * Key layout (one detector = one hash tag `{T}`, so every key is in one Redis Cluster slot; the
+ * Redis Cluster spec, *Hash tags*: only the part between the first `{` and `}` is hashed):
+ *
+ *   {T}:meta      hash    cfg (the detector's parameters), next (sequence number of the next
+ *                         prompt), head (oldest live prompt), ncl (next cluster id), newest (time)
+ *   {T}:bk        hash    band field (8 bytes) -> the newest `perBand` prompts of that band
+ *                         bucket, oldest first: "17,203,5120"
+ *   {T}:it        hash    seq -> signature (numPerm x u32 LE) | band fields (bands x 8 bytes) |
+ *                         MessagePack [time, account|false, id|false]
+ *   {T}:cl        hash    seq -> cluster id
+ *   {T}:cs        zset    cluster id, scored by its live size
+ *   {T}:last      hash    cluster id -> lastSeen
+ *   {T}:cx        hash    cluster id -> JSON array of example texts (cjson)
+ *   {T}:cm:<id>   zset    the cluster's live seqs, scored by time (firstSeen = lowest score)
+ *   {T}:ca:<id>   hash    account -> live prompts of that account in the cluster
+ *
+ * The per-cluster keys are built inside the scripts from KEYS[1] (they share its hash tag, so
+ * they are in the same slot; Redis 7 checks this at run time and refuses a cross-slot access).
+ *
+ * Why buckets keep only the newest `perBand` prompts: the in-memory Detector visits the newest
+ * `maxPerBand` (8) matching prompts of each band. Prompts enter a bucket at the newest end and the
+ * window removes the globally oldest prompt, which is the oldest in each of its buckets; so the
+ * newest 8 of the full bucket are always exactly the capped list, and a capped list costs O(1)
+ * to update however many copies of one prompt arrive.
+ */
+
+/**
+ * ADD: one prompt. KEYS: meta bk it cl cs last cx. ARGV: cfg, threshold, perBand, window prompts
+ * (-1 none), window ms (-1 none), maxExamples, numPerm, time, flags (1 account, 2 id), account,
+ * id, text, signature bytes, band fields. Returns [clusterId, clusterSize].
+ *
+ * 1. check the stored parameters (before any write, so a refused call changes nothing);
+ * 2. candidates: the union of the band buckets; verified on the stored signatures (fraction of
+ *    equal slots >= threshold), most similar first, ties by older seq — the order of
+ *    `LshIndex.queryScored`;
+ * 3. the prompt joins the first candidate's cluster; every other candidate's cluster is merged
+ *    (the larger keeps its id, its smaller partner's members are relabelled: small-to-large);
+ * 4. counters and buckets are updated, then prompts beyond the window are evicted, oldest first.
+ */
+export const ADD_LUA = `
+local meta, bk, it, cl, cs, lastk, cx = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local base = string.sub(meta, 1, -5)
+local cfg = ARGV[1]
+local threshold = tonumber(ARGV[2])
+local perBand = tonumber(ARGV[3])
+local wPrompts = tonumber(ARGV[4])
+local wMs = tonumber(ARGV[5])
+local maxEx = tonumber(ARGV[6])
+local P = tonumber(ARGV[7])
+local timeS = ARGV[8]
+local time = tonumber(timeS)
+local flags = tonumber(ARGV[9])
+local account, pid = false, false
+if flags % 2 == 1 then account = ARGV[10] end
+if flags >= 2 then pid = ARGV[11] end
+local text, sig, bands = ARGV[12], ARGV[13], ARGV[14]
+local SIGB = 4 * P
+local nb = #bands / 8
+local CH = 1000
+
+local m = redis.call('HMGET', meta, 'cfg', 'next', 'head', 'ncl', 'newest')
+if m[1] and m[1] ~= cfg then
+  return redis.error_reply('NEARDUP_CONFIG prefix ' .. base .. ' holds a detector with ' .. m[1] .. ', this one has ' .. cfg)
+end
+local nxt = tonumber(m[2] or '0')
+local head = tonumber(m[3] or '0')
+local ncl = tonumber(m[4] or '0')
+local newestS = m[5]
+if newestS == false or time > tonumber(newestS) then newestS = timeS end
+local newest = tonumber(newestS)
+local function fmt(n) return string.format('%d', n) end
+
+-- candidates from the band buckets
+local fields = {}
+for j = 0, nb - 1 do fields[j + 1] = string.sub(bands, j * 8 + 1, j * 8 + 8) end
+local cur = redis.call('HMGET', bk, unpack(fields))
+local seen, cands = {}, {}
+for j = 1, nb do
+  local v = cur[j]
+  if v then
+    for s in string.gmatch(v, '%d+') do
+      if not seen[s] then seen[s] = true; cands[#cands + 1] = s end
+    end
+  end
+end
+
+-- verification on the stored signatures (estimated Jaccard = equal slots / numPerm)
+local accepted = {}
+if #cands > 0 then
+  local q = {string.byte(sig, 1, SIGB)}
+  local blobs = redis.call('HMGET', it, unpack(cands))
+  for i = 1, #cands do
+    local b = blobs[i]
+    if b then
+      local o = {string.byte(b, 1, SIGB)}
+      local eq = 0
+      for s = 1, SIGB, 4 do
+        if o[s] == q[s] and o[s + 1] == q[s + 1] and o[s + 2] == q[s + 2] and o[s + 3] == q[s + 3] then eq = eq + 1 end
+      end
+      if eq / P >= threshold then accepted[#accepted + 1] = {tonumber(cands[i]), eq, cands[i]} end
+    end
+  end
+  table.sort(accepted, function(a, b)
+    if a[2] ~= b[2] then return a[2] > b[2] end
+    return a[1] < b[1]
+  end)
+end
+
+local function merge(a, b)
+  if a == b then return a end
+  local na = tonumber(redis.call('ZSCORE', cs, a) or '0')
+  local nbs = tonumber(redis.call('ZSCORE', cs, b) or '0')
+  local small, big = a, b
+  if na > nbs then small, big = b, a end
+  local smK, bgK = base .. 'cm:' .. small, base .. 'cm:' .. big
+  local mem = redis.call('ZRANGE', smK, 0, -1, 'WITHSCORES')
+  for i = 1, #mem, 2 * CH do
+    local z, h = {}, {}
+    for k = i, math.min(i + 2 * CH - 1, #mem), 2 do
+      z[#z + 1] = mem[k + 1]; z[#z + 1] = mem[k]
+      h[#h + 1] = mem[k]; h[#h + 1] = big
+    end
+    redis.call('ZADD', bgK, unpack(z))
+    redis.call('HSET', cl, unpack(h))
+  end
+  local acc = redis.call('HGETALL', base .. 'ca:' .. small)
+  for i = 1, #acc, 2 do redis.call('HINCRBY', base .. 'ca:' .. big, acc[i], acc[i + 1]) end
+  redis.call('DEL', smK, base .. 'ca:' .. small)
+  if maxEx > 0 then
+    local es = redis.call('HGET', cx, small)
+    if es then
+      local eb = redis.call('HGET', cx, big)
+      local arr = eb and cjson.decode(eb) or {}
+      local add = cjson.decode(es)
+      local changed = false
+      for i = 1, #add do
+        if #arr < maxEx then arr[#arr + 1] = add[i]; changed = true end
+      end
+      if changed then redis.call('HSET', cx, big, cjson.encode(arr)) end
+      redis.call('HDEL', cx, small)
+    end
+  end
+  local ls, lb = redis.call('HGET', lastk, small), redis.call('HGET', lastk, big)
+  if ls and (not lb or tonumber(ls) > tonumber(lb)) then redis.call('HSET', lastk, big, ls) end
+  redis.call('HDEL', lastk, small)
+  redis.call('ZADD', cs, fmt(na + nbs), big)
+  redis.call('ZREM', cs, small)
+  return big
+end
+
+local cid = nil
+for _, a in ipairs(accepted) do
+  -- read the cluster now: an earlier merge of this call may have relabelled it
+  local other = redis.call('HGET', cl, a[3])
+  if cid == nil then cid = other
+  elseif other ~= cid then cid = merge(other, cid) end
+end
+if cid == nil then cid = fmt(ncl); ncl = ncl + 1 end
+
+-- join
+local seq = fmt(nxt)
+redis.call('HSET', it, seq, sig .. bands .. cmsgpack.pack({timeS, account, pid}))
+redis.call('HSET', cl, seq, cid)
+redis.call('ZADD', base .. 'cm:' .. cid, timeS, seq)
+local size = tonumber(redis.call('ZINCRBY', cs, 1, cid))
+if account then redis.call('HINCRBY', base .. 'ca:' .. cid, account, 1) end
+local l = redis.call('HGET', lastk, cid)
+if not l or time > tonumber(l) then redis.call('HSET', lastk, cid, timeS) end
+-- a cluster larger than maxExamples has all its examples (each join and merge fills them up)
+if maxEx > 0 and size <= maxEx then
+  local e = redis.call('HGET', cx, cid)
+  local arr = e and cjson.decode(e) or {}
+  if #arr < maxEx then arr[#arr + 1] = text; redis.call('HSET', cx, cid, cjson.encode(arr)) end
+end
+local hset, done = {}, {}
+for j = 1, nb do
+  local f = fields[j]
+  if not done[f] then
+    done[f] = true
+    local v = cur[j]
+    if v then
+      local n = 1
+      for _ in string.gmatch(v, ',') do n = n + 1 end
+      if n >= perBand then
+        local c = string.find(v, ',', 1, true)
+        if c then v = string.sub(v, c + 1) else v = nil end
+      end
+    end
+    if v then v = v .. ',' .. seq else v = seq end
+    hset[#hset + 1] = f; hset[#hset + 1] = v
+  end
+end
+redis.call('HSET', bk, unpack(hset))
+nxt = nxt + 1
+
+-- the window: forget the oldest prompts
+local function evict(hs, blob)
+  local c = redis.call('HGET', cl, hs)
+  local rest = cmsgpack.unpack(string.sub(blob, SIGB + nb * 8 + 1))
+  local ef, vs = {}, nil
+  for j = 0, nb - 1 do ef[j + 1] = string.sub(blob, SIGB + j * 8 + 1, SIGB + j * 8 + 8) end
+  vs = redis.call('HMGET', bk, unpack(ef))
+  local sets, dels, seenF = {}, {}, {}
+  for j = 1, nb do
+    local f, v = ef[j], vs[j]
+    if v and not seenF[f] then
+      seenF[f] = true
+      local keep = {}
+      for s in string.gmatch(v, '%d+') do if s ~= hs then keep[#keep + 1] = s end end
+      if #keep == 0 then dels[#dels + 1] = f
+      else sets[#sets + 1] = f; sets[#sets + 1] = table.concat(keep, ',') end
+    end
+  end
+  if #dels > 0 then redis.call('HDEL', bk, unpack(dels)) end
+  if #sets > 0 then redis.call('HSET', bk, unpack(sets)) end
+  if c then
+    redis.call('ZREM', base .. 'cm:' .. c, hs)
+    local left = tonumber(redis.call('ZINCRBY', cs, -1, c))
+    if left <= 0 then
+      redis.call('ZREM', cs, c)
+      redis.call('DEL', base .. 'cm:' .. c, base .. 'ca:' .. c)
+      redis.call('HDEL', cx, c)
+      redis.call('HDEL', lastk, c)
+    elseif rest[2] then
+      if redis.call('HINCRBY', base .. 'ca:' .. c, rest[2], -1) <= 0 then redis.call('HDEL', base .. 'ca:' .. c, rest[2]) end
+    end
+  end
+  redis.call('HDEL', it, hs)
+  redis.call('HDEL', cl, hs)
+end
+while nxt > head do
+  local hs = fmt(head)
+  local blob = nil
+  local over = wPrompts >= 0 and nxt - head > wPrompts
+  if not over and wMs >= 0 then
+    blob = redis.call('HGET', it, hs)
+    if blob then over = tonumber(cmsgpack.unpack(string.sub(blob, SIGB + nb * 8 + 1))[1]) < newest - wMs end
+  end
+  if not over then break end
+  if not blob then blob = redis.call('HGET', it, hs) end
+  if blob then evict(hs, blob) end
+  head = head + 1
+end
+
+redis.call('HSET', meta, 'cfg', cfg, 'next', fmt(nxt), 'head', fmt(head), 'ncl', fmt(ncl), 'newest', newestS)
+return {tonumber(cid), tonumber(redis.call('ZSCORE', cs, cid) or '0')}
+`;
+
+/**
+ * CAMPAIGN: one cluster, read atomically. KEYS: meta cs last cx. ARGV: cluster id, "1" to include
+ * the member seqs. Returns false for an unknown id, else [size, firstSeen, lastSeen, account
+ * counts (flat), examples (JSON), members].
+ */
+export const CAMPAIGN_LUA = `
+local meta, cs, lastk, cx = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local base = string.sub(meta, 1, -5)
+local cid = ARGV[1]
+local size = redis.call('ZSCORE', cs, cid)
+if not size then return false end
+local first = redis.call('ZRANGE', base .. 'cm:' .. cid, 0, 0, 'WITHSCORES')[2] or '0'
+local members = {}
+if ARGV[2] == '1' then members = redis.call('ZRANGE', base .. 'cm:' .. cid, 0, -1) end
+return {size, first, redis.call('HGET', lastk, cid) or first, redis.call('HGETALL', base .. 'ca:' .. cid),
+  redis.call('HGET', cx, cid) or '', members}
+`;
+
+/**
+ * MEMBERS: the live seqs of a cluster, ascending, and the caller's id of each (false where none).
+ * KEYS: meta it. ARGV: cluster id, numPerm, bands.
+ */
+export const MEMBERS_LUA = `
+local meta, it = KEYS[1], KEYS[2]
+local base = string.sub(meta, 1, -5)
+local skip = 4 * tonumber(ARGV[2]) + 8 * tonumber(ARGV[3]) + 1
+local seqs = redis.call('ZRANGE', base .. 'cm:' .. ARGV[1], 0, -1)
+if #seqs == 0 then return {{}, {}} end
+table.sort(seqs, function(a, b) return tonumber(a) < tonumber(b) end)
+local ids = {}
+for i = 1, #seqs, 1000 do
+  local part = {}
+  for k = i, math.min(i + 999, #seqs) do part[#part + 1] = seqs[k] end
+  local blobs = redis.call('HMGET', it, unpack(part))
+  for k = 1, #blobs do
+    local id = false
+    if blobs[k] then id = cmsgpack.unpack(string.sub(blobs[k], skip))[3] end
+    ids[#ids + 1] = id
+  end
+end
+return {seqs, ids}
+`;
+
+/**
+ * RESET: deletes every key of the detector (all of them are named from the hash tag, so no SCAN
+ * is needed). KEYS: meta bk it cl cs last cx. Blocks Redis for time proportional to the clusters.
+ */
+export const RESET_LUA = `
+local base = string.sub(KEYS[1], 1, -5)
+local ids = redis.call('ZRANGE', KEYS[5], 0, -1)
+for i = 1, #ids do redis.call('DEL', base .. 'cm:' .. ids[i], base .. 'ca:' .. ids[i]) end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+return #ids
+`;
