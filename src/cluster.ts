@@ -277,7 +277,10 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
     repOf.push(r);
   }
   // only templates with real wording take part (an all-slot "<*>" is not a template to match)
-  const wordy = reps.map((t) => t.split(" ").filter((w) => w !== SLOT).length >= MERGE_MIN_WORDS);
+  // (nor do sibling templates the miner told apart: they differ in a word or two on purpose)
+  const sibling = new Uint8Array(reps.length);
+  for (const [g, r] of first) sibling[r] = mined.siblings[g];
+  const wordy = reps.map((t, r) => sibling[r] === 0 && t.split(" ").filter((w) => w !== SLOT).length >= MERGE_MIN_WORDS);
   const repRoots = nearDuplicateRoots(reps.map((t, r) => (wordy[r] ? t : "")), TEMPLATE_MERGE);
   const groupOf = Int32Array.from(repOf, (r) => (wordy[r] ? repRoots[r] : r));
   const { labels, members } = compact(groupOf, texts.length);

@@ -49,6 +49,7 @@
  * group into the newly recognised one (reported through `onMerge`).
  */
 import { normalizeText } from "./text.js";
+import { templateOf } from "./align.js";
 
 /** Options of the template miner (all optional). */
 export interface TemplateMinerOptions {
@@ -278,6 +279,8 @@ class Scratch {
   segStart = new Int32Array(256); // element index of each segment
   segEnd = new Int32Array(256);
   nseg = 0;
+  /** Set by `skeletonOf` when the text has too little wording to be grouped: its skeleton hash. */
+  thin = 0;
   gen = new Uint32Array(512);
   ensure(n: number): void {
     if (n <= this.toks.length) return;
@@ -704,7 +707,12 @@ class Engine {
     // too little wording for a template: a text of its own (organic prompts that merely start alike)
     let statics = 0;
     for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
-    if (kept === 0 || (n > 16 && statics < this.o.minWording)) return 0;
+    sc.thin = 0;
+    if (kept === 0) return 0;
+    if (n > 16 && statics < this.o.minWording) {
+      if (statics >= THIN_MIN) sc.thin = hashElems(elems, 0, ne, -1, -1) || 1;
+      return 0;
+    }
     return hashElems(elems, 0, ne, -1, -1);
   }
 
@@ -1393,7 +1401,7 @@ export class TemplateMiner {
  * Deterministic. `labels[i]` is the group of `texts[i]` (0, 1, 2, ... in order of first member);
  * `templates[label]` its template.
  */
-export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOptions): { labels: Int32Array; templates: string[] } {
+export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOptions): { labels: Int32Array; templates: string[]; siblings: Uint8Array } {
   if (!Array.isArray(texts)) throw new TypeError("mineTemplates: texts must be an array of strings");
   const eng = new Engine(resolve(opts, false), false);
   eng.deferred = true;
@@ -1441,6 +1449,7 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
   // pass 2: skeletons under the final counts, grouped in order; the counts of a block's n-grams
   // are looked up in top-bits order too
   const groups = new Int32Array(N);
+  const thinKey = new Uint32Array(N);
   const shape = new Uint8Array(N);
   const theta = eng.o.minSupport;
   let gc = new Int32Array(1 << 16), bc = new Int32Array(1 << 16);
@@ -1491,6 +1500,7 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
       const sg = sc.grams;
       for (let j = 0; j < n; j++) { const c = gc[a - base + j]; sg[j] = c >= theta ? c : 0; }
       groups[i] = eng.assign(eng.skeletonOf(), i);
+      thinKey[i] = sc.thin;
       // what a singleton's template will need: "" (no token), "<*>" (no wording), or the display
       let wording = 0;
       for (let p = 0; p < sc.ne && wording === 0; p++) if (sc.elems[p] > SEAM) wording = 1;
@@ -1508,14 +1518,37 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
     eng.skeleton();
     eng.joinMerged(g);
   }
+  // pass 4: families of sibling templates are split (see `splitFamilies`)
+  // Texts with too little wording to be grouped (skeleton "read this and <*>") form thin groups
+  // here, which are kept only where they split into siblings (the sibling wording is what the
+  // family-wide statistics took for a slot); the rest stay singletons.
+  const root = new Int32Array(N);
+  const thinRoot = new Map<number, number>();
+  for (let i = 0; i < N; i++) {
+    if (thinKey[i] === 0) { root[i] = eng.find(groups[i]); continue; }
+    let r = thinRoot.get(thinKey[i]);
+    if (r === undefined) thinRoot.set(thinKey[i], r = eng.gCount + thinRoot.size);
+    root[i] = r;
+  }
+  const size = new Int32Array(eng.gCount + thinRoot.size);
+  for (let i = 0; i < N; i++) size[root[i]]++;
+  const within = new U32Map(16, 2);
+  const sub = splitFamilies(eng, root, size, pool, offs, N, within);
   pool = new Uint32Array(0);
   // labels in order of first member
   const labels = new Int32Array(N);
   const labelOf = new Int32Array(eng.gCount).fill(-1); // root group -> label
   const templates: string[] = [];
   const textOf = (rep: string | number): string => normalize(texts[rep as number]);
+  const subLabel = new Map<number, number>(); // sub-group -> label
   for (let i = 0; i < N; i++) {
     const r = eng.find(groups[i]);
+    if (sub !== null && sub[i] >= 0) {
+      let l = subLabel.get(sub[i]);
+      if (l === undefined) { l = templates.length; subLabel.set(sub[i], l); templates.push(""); }
+      labels[i] = l;
+      continue;
+    }
     let l = labelOf[r];
     if (l < 0) {
       l = templates.length;
@@ -1524,7 +1557,174 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
     }
     labels[i] = l;
   }
-  return { labels, templates };
+  if (sub !== null) {
+    // templates of the sub-groups: their members' shared wording
+    const byLabel = new Map<number, number[]>();
+    for (let i = 0; i < N; i++) if (sub[i] >= 0) { const l = labels[i]; let m = byLabel.get(l); if (m === undefined) byLabel.set(l, m = []); m.push(i); }
+    for (const [l, m] of byLabel) {
+      const r = root[m[0]];
+      const t = templateOf(m.slice(0, 8).map((i) => familyDisplay(eng, texts[i], r, within)), 8);
+      templates[l] = !hollowTemplate(t) ? t : r < eng.gCount ? eng.template(r, textOf) : singletonTemplate(eng, texts[m[0]]);
+    }
+  }
+  const siblings = new Uint8Array(templates.length);
+  for (const l of subLabel.values()) siblings[l] = 1;
+  return { labels, templates, siblings };
+}
+
+/**
+ * A text of group r shown for its sub-group's template: the tokens that a 3-gram recurring in the
+ * group (in at least SUB_MIN of its texts) covers, `<*>` for the rest.
+ */
+function familyDisplay(eng: Engine, text: string, r: number, within: U32Map): string {
+  const sc = eng.sc, s = normalize(text);
+  tokenize(s, sc);
+  grams(sc);
+  const n = sc.n, out: string[] = [];
+  const rec = (j: number): boolean => j >= 0 && j < n && within.get(mix2(r, sc.grams[j]) || 1, 0) >= SUB_MIN;
+  for (let j = 0; j < n; j++) {
+    if (sc.toks[j] !== WILD && (rec(j - 1) || rec(j) || rec(j + 1))) out.push(tokenText(s, sc, j));
+    else if (out[out.length - 1] !== "<*>") out.push("<*>");
+  }
+  return out.join(" ");
+}
+
+function hollowTemplate(t: string): boolean {
+  for (const w of t.split(" ")) if (w !== "<*>" && w !== "") return false;
+  return true;
+}
+
+/** Static tokens a thin skeleton needs to be looked at for siblings at all. */
+const THIN_MIN = 2;
+/** Sub-groups hold at least this many texts, and their key wording recurs this often. */
+const SUB_MIN = 3;
+/** A family is split only when its sub-groups hold at least this share of its texts. */
+const SUB_COVER = 0.9;
+/** Key wording of a sub-group: at least this share of its 3-gram's occurrences lie in the family. */
+const SUB_NESTED = 0.9;
+/** Key wording recurs in at least 1/SUB_SHARE of the group's texts. */
+const SUB_SHARE = 40;
+/**
+ * A heavy 3-gram is key wording only when at least this share of the 3-grams that extend either of its
+ * 2-grams in the group are heavy too: sibling wording fills its place with a few heavy values, a
+ * slot's edge ("<last word of the slot> please? here") with a long tail of one-off values.
+ */
+const CTX_SHARE = 0.7;
+
+/**
+ * Splits families of sibling templates: templates that share most of their wording and differ in
+ * one place that takes a few established values ("Given the passage {P} summarize it and answer
+ * {Q}", "... translate it ...", "... proofread it ..."), which the place-wise merge of step 4
+ * joins like a slot. Within a group of m texts, a 3-gram is key wording when it recurs in at least
+ * max(SUB_MIN, m / 64) of the group's texts and nearly all of its occurrences in the whole input lie
+ * inside the group (a payload reused under other templates does not); each text's sub-key is its
+ * set of key 3-grams. The group is split when the sub-keys shared by SUB_MIN or more texts cover at
+ * least SUB_COVER of it, i.e. when the varying place has no long tail of one-off values, which is
+ * what tells sibling templates from a variable: Brain (Yu et al., IEEE TSC 2023) likewise keeps
+ * a column static when its values recur at the template's frequency level. Texts whose sub-key is
+ * rare stay in the group. Returns each text's sub-group (a key), or -1; null when nothing splits.
+ */
+function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Uint32Array, offs: Int32Array, N: number, within: U32Map): Float64Array | null {
+  const sc = eng.sc, stamps = new StampSet();
+  let any = false;
+  // only groups of long texts (the payload regime, as in `skeletonOf`): in short texts (log lines,
+  // "Translate into {language}: {text}") a place with a few recurring values is a variable
+  const longTexts = new Int32Array(size.length);
+  for (let i = 0; i < N; i++) if (offs[i + 1] - offs[i] > eng.o.maxColumns) longTexts[root[i]]++;
+  const big = (r: number): boolean => size[r] >= 2 * SUB_MIN && longTexts[r] * 2 > size[r];
+  for (let i = 0; i < N && !any; i++) any = big(root[i]);
+  if (!any) return null;
+  // within-group counts of the recurring 3-grams: key mix2(root, gram)
+  const load = (i: number): number => {
+    const a = offs[i], n = offs[i + 1] - a;
+    sc.ensure(n + 2);
+    sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+    grams(sc);
+    return n;
+  };
+  for (let i = 0; i < N; i++) {
+    if (!big(root[i])) continue;
+    const n = load(i);
+    stamps.begin(n);
+    for (let j = 0; j < n; j++) {
+      const gr = sc.grams[j];
+      if (!stamps.add(gr) || eng.freq(eng.df, gr) < SUB_MIN) continue;
+      const p = within.slot(mix2(root[i], gr) || 1);
+      within.t[p + 1]++;
+    }
+  }
+  // contexts: how many of the group's 3-grams extend each of its 2-grams (left and right), and how
+  // many of those are heavy (recur in `floor` texts, nearly all inside the group)
+  const heavyOf = (r: number, gr: number): boolean => {
+    const df = eng.freq(eng.df, gr);
+    if (df < SUB_MIN) return false;
+    const c = within.get(mix2(r, gr) || 1, 0), m = size[r];
+    return c >= Math.max(SUB_MIN, m / SUB_SHARE) && c >= SUB_NESTED * df && c < m;
+  };
+  const ctxAll = new U32Map(16, 2), ctxHeavy = new U32Map(16, 2);
+  const ctx = (r: number, bg: number, side: number): number => mix3(r, bg, side) || 1;
+  for (let i = 0; i < N; i++) {
+    const r = root[i];
+    if (!big(r)) continue;
+    const n = load(i);
+    bigrams(sc);
+    stamps.begin(n);
+    for (let j = 0; j < n; j++) {
+      const gr = sc.grams[j];
+      if (!stamps.add(gr)) continue;
+      const h = heavyOf(r, gr);
+      for (let side = 0; side < 2; side++) {
+        const k = ctx(r, sc.bigrams[j + side], side);
+        ctxAll.t[ctxAll.slot(k) + 1]++;
+        if (h) ctxHeavy.t[ctxHeavy.slot(k) + 1]++;
+      }
+    }
+  }
+  // sub-keys (a text's key 3-grams: heavy, and both their 2-gram contexts are mostly heavy, so
+  // the place has no long tail of one-off values), and how many texts share each (root, sub-key)
+  const key = new Float64Array(N).fill(-1);
+  const keyCount = new Map<number, number>();
+  for (let i = 0; i < N; i++) {
+    const r = root[i];
+    if (!big(r)) continue;
+    const n = load(i);
+    bigrams(sc);
+    stamps.begin(n);
+    let h = 0, k = 0;
+    for (let j = 0; j < n; j++) {
+      const gr = sc.grams[j];
+      if (!stamps.add(gr) || !heavyOf(r, gr)) continue;
+      let ok = true;
+      for (let side = 0; side < 2 && ok; side++) {
+        const c = ctx(r, sc.bigrams[j + side], side);
+        ok = ctxHeavy.get(c, 0) >= CTX_SHARE * ctxAll.get(c, 0);
+      }
+      if (ok) { h = (h + fmix(gr)) >>> 0; k++; }
+    }
+    const sk = r * 4294967296 + (k === 0 ? 0 : (h || 1));
+    key[i] = sk;
+    keyCount.set(sk, (keyCount.get(sk) ?? 0) + 1);
+  }
+  // (the empty sub-key, texts with no key wording, counts towards the cover but not as a sibling)
+  const cover = new Map<number, number>(), nkeys = new Map<number, number>(), keyed = new Map<number, number>();
+  for (const [sk, c] of keyCount) {
+    if (c < SUB_MIN) continue;
+    const r = Math.floor(sk / 4294967296);
+    cover.set(r, (cover.get(r) ?? 0) + c);
+    if (sk % 4294967296 === 0) continue;
+    nkeys.set(r, (nkeys.get(r) ?? 0) + 1);
+    keyed.set(r, (keyed.get(r) ?? 0) + c);
+  }
+  let split = false;
+  for (let i = 0; i < N; i++) {
+    if (key[i] < 0) continue;
+    const r = root[i];
+    const m = size[r];
+    const ok = (nkeys.get(r) ?? 0) >= 2 && (cover.get(r) ?? 0) >= SUB_COVER * m && (keyed.get(r) ?? 0) * 2 >= m &&
+      (keyCount.get(key[i]) ?? 0) >= SUB_MIN;
+    if (ok) split = true; else key[i] = -1;
+  }
+  return split ? key : null;
 }
 
 function singletonTemplate(eng: Engine, text: string): string {

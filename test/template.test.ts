@@ -71,6 +71,55 @@ describe("payloads shared across templates", () => {
   });
 });
 
+describe("sibling templates (one instruction word apart) over shared payloads", () => {
+  const VERBS = ["summarize", "proofread", "translate", "shorten", "classify", "paraphrase"];
+  const FRAMES = [
+    (v: string) => `Given the following passage {P} ${v} it and answer the question {Q}`,
+    (v: string) => `Read this and ${v}: {P} {Q}`,
+    (v: string) => `You are an expert editor. Please ${v} the text below. Text: {P} Keep your answer short.`,
+  ];
+  function family(seed: number, fills: number) {
+    const r = rng(seed);
+    // each passage is used a few times, under any template (a sibling recurs far more often)
+    const passages = Array.from({ length: 300 }, () => phrase(r, r.int(60, 120)));
+    const texts: string[] = [], truth: number[] = [];
+    FRAMES.forEach((f, fi) => VERBS.forEach((v, vi) => {
+      for (let k = 0; k < fills; k++) {
+        texts.push(f(v).replace("{P}", passages[r.int(0, passages.length - 1)]).replace("{Q}", phrase(r, r.int(5, 10)) + "?"));
+        truth.push(fi * VERBS.length + vi);
+      }
+    }));
+    return { texts, truth };
+  }
+
+  it("each sibling is its own group, and its template names the verb", () => {
+    const { texts, truth } = family(11, 30);
+    const { labels, templates } = mineTemplates(texts);
+    expect(groupCount(labels)).toBe(FRAMES.length * VERBS.length);
+    // pure and whole: one label per template, one template per label
+    for (let t = 0; t < FRAMES.length * VERBS.length; t++) {
+      const ls = new Set(labels.filter((_, i) => truth[i] === t));
+      expect(ls.size).toBe(1);
+    }
+    const proofread = labels[truth.indexOf(1)];
+    expect(templates[proofread]).toContain("proofread it and answer the question");
+    expect(templates[labels[truth.indexOf(VERBS.length + 2)]]).toContain("read this and translate:");
+  });
+
+  it("a slot whose values are mostly one-off is not split, even when a few values recur", () => {
+    const r = rng(12);
+    const texts: string[] = [];
+    const heads = ["alpha", "bravo", "charlie"]; // recurring first words, then a long tail of one-off ones
+    for (let i = 0; i < 300; i++) {
+      const oneOff = Array.from({ length: 7 }, () => String.fromCharCode(97 + r.int(0, 25))).join("");
+      const first = i % 4 === 0 ? heads[i % 3] : oneOff;
+      texts.push(`Please write a detailed report about ${first} ${phrase(r, r.int(60, 90))} and finish with a summary table`);
+    }
+    const { labels } = mineTemplates(texts);
+    expect(groupCount(labels)).toBe(1);
+  });
+});
+
 describe("common words are not template wording", () => {
   it("templates filled from the same words as organic text group by their fixed wording only", () => {
     const r = rng(17);
