@@ -112,12 +112,12 @@ export function makeTemplateBench({ templates = 120, fills = 50, passages = 300,
   const vocab = vocabulary(rng);
   const pool = [];
   for (let i = 0; i < passages; i++) pool.push(paragraph(rng, vocab, rng.int(40, 220)));
-  const tpls = [];
+  const tpls = [], families = []; // families[t]: the frame template t varies (its siblings share it)
   for (let f = 0; tpls.length < templates; f++) {
     const frame = FRAMES[f % FRAMES.length];
     const verb = VERBS[Math.floor(f / FRAMES.length) % VERBS.length];
     const t = frame(verb) + (f >= FRAMES.length * VERBS.length ? ` (variant ${String.fromCharCode(97 + (f % 26))})` : '');
-    if (!tpls.includes(t)) tpls.push(t);
+    if (!tpls.includes(t)) { tpls.push(t); families.push(f % FRAMES.length); }
   }
   const items = [];
   for (let t = 0; t < tpls.length; t++) {
@@ -137,6 +137,7 @@ export function makeTemplateBench({ templates = 120, fills = 50, passages = 300,
     truth: Int32Array.from(items, (x) => x.truth),
     kind: items.map((x) => x.kind),
     templates: tpls,
+    families,
   };
 }
 

@@ -3,14 +3,20 @@
 //   the largest cluster holding an organic prompt (must stay below 5),
 //   evasion: campaign prompts rewritten with random case, doubled spaces, zero-width characters and
 //   full-width letters must land in their campaign's cluster (>= 99%).
-// Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000]
+// The generator's templates come in families: 8 frames, each filled with 15 instruction verbs
+// ("Given the following passage {P} summarize it ..." / "... proofread it ..."). By default
+// (`siblings: 'merge'`) neardup reports a family as one campaign, so F1 is given against both
+// truths: per template and per family; `--siblings split` asks for one cluster per template.
+// Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000] [--siblings merge|split]
 import { makeTemplateBench, evade, makeRng } from './prompt-generator.mjs';
 
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const { initSync, cluster } = await import('../dist/index.js');
 initSync();
 // what users get: cluster(texts, { mode: 'template' })
-const mineTemplates = (texts) => { const r = cluster(texts, { mode: 'template' }); return { labels: r.labels, templates: r.clusters.map((c) => c.template) }; };
+const si = process.argv.indexOf('--siblings');
+const siblings = si > 0 ? process.argv[si + 1] : 'merge';
+const mineTemplates = (texts) => { const r = cluster(texts, { mode: 'template', siblings }); return { labels: r.labels, templates: r.clusters.map((c) => c.template) }; };
 const bench = makeTemplateBench({ templates: arg('templates', 120), fills: arg('fills', 50), organic: arg('organic', 3000) });
 const { texts, truth, kind } = bench;
 
@@ -27,16 +33,21 @@ const ms = performance.now() - t0;
 // pairwise precision / recall over the original prompts
 function pairs(sizes) { let s = 0; for (const n of sizes.values()) s += (n * (n - 1)) / 2; return s; }
 const N = texts.length;
-const byPred = new Map(), byTrue = new Map(), byBoth = new Map();
-for (let i = 0; i < N; i++) {
-  const p = labels[i], t = truth[i];
-  byPred.set(p, (byPred.get(p) ?? 0) + 1);
-  byTrue.set(t, (byTrue.get(t) ?? 0) + 1);
-  const k = p * 1e6 + (t + 5e5);
-  byBoth.set(k, (byBoth.get(k) ?? 0) + 1);
+function pairF1(truthOf) {
+  const byPred = new Map(), byTrue = new Map(), byBoth = new Map();
+  for (let i = 0; i < N; i++) {
+    const p = labels[i], t = truthOf(i);
+    byPred.set(p, (byPred.get(p) ?? 0) + 1);
+    byTrue.set(t, (byTrue.get(t) ?? 0) + 1);
+    const k = p * 1e6 + (t + 5e5);
+    byBoth.set(k, (byBoth.get(k) ?? 0) + 1);
+  }
+  const tp = pairs(byBoth), pp = pairs(byPred), tt = pairs(byTrue);
+  const precision = tp / pp, recall = tp / tt;
+  return { precision, recall, f1: (2 * precision * recall) / (precision + recall) };
 }
-const tp = pairs(byBoth), pp = pairs(byPred), tt = pairs(byTrue);
-const precision = tp / pp, recall = tp / tt, f1 = (2 * precision * recall) / (precision + recall);
+const { precision, recall, f1 } = pairF1((i) => truth[i]);
+const fam = pairF1((i) => (truth[i] >= 0 ? bench.families[truth[i]] : truth[i]));
 
 // organic prompts: size of their clusters
 const clusterSize = new Map();
@@ -61,7 +72,9 @@ campaign.forEach((i, k) => { if (labels[N + k] === majorLabel.get(truth[i])) kep
 
 const templated = kind.filter((k) => k === 'template').length;
 console.log(`prompts: ${N} (${bench.templates.length} templates, ${templated} templated, ${organic} organic) + ${campaign.length} evasions; mined in ${ms.toFixed(0)} ms`);
-console.log(`pairwise precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${f1.toFixed(4)}  (target >= 0.95)`);
+console.log(`siblings: '${siblings}'`);
+console.log(`pairwise, truth = template: precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${f1.toFixed(4)}  (target >= 0.95)`);
+console.log(`pairwise, truth = family:   precision ${fam.precision.toFixed(4)}  recall ${fam.recall.toFixed(4)}  F1 ${fam.f1.toFixed(4)}`);
 console.log(`organic prompts in clusters of 5+: ${organicIn5}; largest cluster with an organic prompt: ${worstOrganic} (target < 5)`);
 console.log(`evasions in their campaign's cluster: ${kept}/${campaign.length} = ${(kept / campaign.length * 100).toFixed(2)}% (target >= 99%)`);
 const ex = majorLabel.get(0);

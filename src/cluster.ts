@@ -39,6 +39,12 @@ export interface ClusterOptions {
   threshold?: number;
   /** Template mode: a template is recognised once it has this many instances; default 3. */
   minSupport?: number;
+  /**
+   * Template mode: 'merge' (default) keeps a family of variants of one template (texts that differ
+   * in one place taking a few recurring values, such as a campaign's 4 closing phrases) as one
+   * cluster; 'split' gives each variant its own cluster (log template mining, fine-grained labels).
+   */
+  siblings?: "merge" | "split";
 }
 
 /** Union-find over n items with path halving and union by smaller index (deterministic roots). */
@@ -235,7 +241,11 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") throw new TypeError(`cluster: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
   }
-  const o = checkOptions(opts, ["mode", "threshold", "minSupport"], "cluster");
+  const o = checkOptions(opts, ["mode", "threshold", "minSupport", "siblings"], "cluster");
+  const siblings = o.siblings ?? "merge";
+  if (siblings !== "merge" && siblings !== "split") {
+    throw new RangeError(`cluster: siblings must be 'merge' or 'split', got ${describeValue(siblings)}`);
+  }
   const mode = o.mode ?? "template";
   if (mode !== "template" && mode !== "near-duplicate") {
     throw new RangeError(`cluster: mode must be 'template' or 'near-duplicate', got ${describeValue(mode)}`);
@@ -255,7 +265,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
     return { labels, clusters };
   }
   const minSupport = o.minSupport;
-  const mined = mineTemplates(texts, minSupport === undefined ? undefined : { minSupport: minSupport as number });
+  const mined = mineTemplates(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" });
   // Groups whose templates are near-duplicates of each other (Jaccard of the templates' word
   // 3-grams >= 0.8) are one template seen with small variations (a long fixed text whose
   // statistics differ in a place or two): merge them.

@@ -65,9 +65,14 @@ export interface TemplateMinerOptions {
   maxSegments?: number;
   /** Static tokens a text of more than 16 tokens needs to join a group. Default 4. */
   minWording?: number;
+  /**
+   * Batch mining only: split families of sibling templates (variants differing in one place that
+   * takes a few recurring values) into one group per variant. Default false: a family is one group.
+   */
+  splitSiblings?: boolean;
 }
 
-interface Resolved { minSupport: number; relativeSupport: number; variability: number; maxColumns: number; maxSegments: number; minWording: number }
+interface Resolved { minSupport: number; relativeSupport: number; variability: number; maxColumns: number; maxSegments: number; minWording: number; splitSiblings: boolean }
 
 const WHERE = "TemplateMiner";
 
@@ -75,14 +80,21 @@ function resolve(opts: TemplateMinerOptions | undefined, streaming: boolean): Re
   if (opts !== undefined && (opts === null || typeof opts !== "object")) throw new TypeError(`${WHERE}: options must be an object`);
   const o = (opts ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!["minSupport", "relativeSupport", "variability", "maxColumns", "maxSegments", "minWording"].includes(k)) {
-      throw new TypeError(`${WHERE}: unknown option '${k}'; valid options are minSupport, relativeSupport, variability, maxColumns, maxSegments, minWording`);
+    if (!["minSupport", "relativeSupport", "variability", "maxColumns", "maxSegments", "minWording", "splitSiblings"].includes(k)) {
+      throw new TypeError(`${WHERE}: unknown option '${k}'; valid options are minSupport, relativeSupport, variability, maxColumns, maxSegments, minWording, splitSiblings`);
     }
   }
   const int = (k: string, min: number, max: number, d: number): number => {
     const v = o[k];
     if (v === undefined) return d;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new RangeError(`${WHERE}: ${k} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    return v;
+  };
+  const bool = (k: string): boolean => {
+    const v = o[k];
+    if (v === undefined) return false;
+    if (typeof v !== "boolean") throw new TypeError(`${WHERE}: ${k} must be true or false, got ${String(v)}`);
+    if (v && streaming) throw new RangeError(`${WHERE}: ${k} is a batch option (mineTemplates / cluster), not a streaming one`);
     return v;
   };
   const rs = o.relativeSupport ?? 0.2;
@@ -94,6 +106,7 @@ function resolve(opts: TemplateMinerOptions | undefined, streaming: boolean): Re
     maxColumns: int("maxColumns", 0, 4096, 48),
     maxSegments: int("maxSegments", 0, 4096, 12),
     minWording: int("minWording", 1, 4096, 4),
+    splitSiblings: bool("splitSiblings"),
   };
 }
 
@@ -1533,7 +1546,7 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
   const size = new Int32Array(eng.gCount + thinRoot.size);
   for (let i = 0; i < N; i++) size[root[i]]++;
   const within = new U32Map(16, 2);
-  const sub = splitFamilies(eng, root, size, pool, offs, N, within);
+  const sub = eng.o.splitSiblings ? splitFamilies(eng, root, size, pool, offs, N, within) : null;
   pool = new Uint32Array(0);
   // labels in order of first member
   const labels = new Int32Array(N);

@@ -76,6 +76,7 @@ describe("cluster, near-duplicate mode", () => {
     expect(() => cluster(["a"], { threshold: NaN })).toThrow(/threshold must be a number in \(0, 1\]/);
     expect(() => cluster(["a"], { mode: "exact" as "template" })).toThrow(/'template' or 'near-duplicate'/);
     expect(() => cluster(["a"], { treshold: 0.5 } as object)).toThrow(/unknown option 'treshold'/);
+    expect(() => cluster(["a"], { siblings: "separate" as "split" })).toThrow(/siblings must be 'merge' or 'split'/);
   });
 
   it("candidate banding keeps pairs at the threshold with probability >= 0.995", () => {

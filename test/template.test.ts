@@ -92,9 +92,9 @@ describe("sibling templates (one instruction word apart) over shared payloads", 
     return { texts, truth };
   }
 
-  it("each sibling is its own group, and its template names the verb", () => {
+  it("splitSiblings: each sibling is its own group, and its template names the verb", () => {
     const { texts, truth } = family(11, 30);
-    const { labels, templates } = mineTemplates(texts);
+    const { labels, templates } = mineTemplates(texts, { splitSiblings: true });
     expect(groupCount(labels)).toBe(FRAMES.length * VERBS.length);
     // pure and whole: one label per template, one template per label
     for (let t = 0; t < FRAMES.length * VERBS.length; t++) {
@@ -106,7 +106,18 @@ describe("sibling templates (one instruction word apart) over shared payloads", 
     expect(templates[labels[truth.indexOf(VERBS.length + 2)]]).toContain("read this and translate:");
   });
 
-  it("a slot whose values are mostly one-off is not split, even when a few values recur", () => {
+  it("by default a family of variants stays one group where its wording is long", () => {
+    const { texts, truth } = family(11, 30);
+    const { labels } = mineTemplates(texts);
+    for (const fi of [0, 2]) {
+      const ls = new Set(labels.filter((_, i) => Math.floor(truth[i] / VERBS.length) === fi));
+      expect(ls.size).toBe(1);
+    }
+    expect(() => mineTemplates(texts, { splitSiblings: "yes" as unknown as boolean })).toThrow(/splitSiblings must be true or false/);
+    expect(() => new TemplateMiner({ splitSiblings: true })).toThrow(/batch option/);
+  });
+
+  it("splitSiblings: a slot whose values are mostly one-off is not split, even when a few values recur", () => {
     const r = rng(12);
     const texts: string[] = [];
     const heads = ["alpha", "bravo", "charlie"]; // recurring first words, then a long tail of one-off ones
@@ -115,7 +126,7 @@ describe("sibling templates (one instruction word apart) over shared payloads", 
       const first = i % 4 === 0 ? heads[i % 3] : oneOff;
       texts.push(`Please write a detailed report about ${first} ${phrase(r, r.int(60, 90))} and finish with a summary table`);
     }
-    const { labels } = mineTemplates(texts);
+    const { labels } = mineTemplates(texts, { splitSiblings: true });
     expect(groupCount(labels)).toBe(1);
   });
 });

@@ -76,6 +76,8 @@ const NUM_PERM = 128;
 const PER_BAND = 8;
 /** Prompts per round trip in `addBatch`. */
 const BATCH_CHUNK = 256;
+/** Round trips of one `addBatch` in flight at once. */
+const IN_FLIGHT = 4;
 const KEY_NAMES = ["meta", "bk", "it", "cl", "cs", "last", "cx"] as const;
 const CMD = { add: "neardupAdd", campaign: "neardupCampaign", members: "neardupMembers", reset: "neardupReset" };
 const defined = new WeakSet<object>();
@@ -182,9 +184,9 @@ export class RedisDetector {
   }
 
   /**
-   * Adds many prompts, in order, pipelining up to 256 of them per round trip (each prompt is
-   * atomic on its own; the batch is not one transaction). Returns their cluster ids at the time
-   * each was added. `opts.signatures` may carry their signatures (row-major, 128 slots each, from
+   * Adds many prompts, in order, pipelining up to 256 of them per round trip, up to 4 round trips
+   * in flight (each prompt is atomic on its own; the batch is not one transaction). Returns their
+   * cluster ids at the time each was added. `opts.signatures` may carry their signatures (row-major, 128 slots each, from
    * a default `MinHasher` or `SignPool`). On failure the error's `clusterIds` tells which prompts
    * Redis acknowledged (id >= 0).
    * @example const ids = await d.addBatch(prompts, prompts.map((_, i) => ({ account: accounts[i], id: ids[i] })));
@@ -206,32 +208,33 @@ export class RedisDetector {
     }
     sigs ??= this.#hasher.signBatch(texts);
     const out = new Int32Array(texts.length).fill(-1);
-    for (let start = 0; start < texts.length; start += BATCH_CHUNK) {
+    // up to IN_FLIGHT round trips at once on the connection (Redis runs them in order), so the
+    // client prepares the next chunk while Redis runs the previous one
+    let failure: unknown = null;
+    const inflight = new Set<Promise<void>>();
+    for (let start = 0; start < texts.length && failure === null; start += BATCH_CHUNK) {
       const end = Math.min(texts.length, start + BATCH_CHUNK);
-      let replies: [Error | null, unknown][] | null;
-      try {
-        replies = await this.#call("addBatch", () => {
-          const p = this.#client.pipeline() as Pipeline;
-          for (let i = start; i < end; i++) {
-            p[CMD.add](...this.#keys, ...this.#args(texts[i], ms[i], sigs!.subarray(i * NUM_PERM, (i + 1) * NUM_PERM)));
-          }
-          return p.exec();
-        });
-      } catch (err) {
-        (err as RedisDetectorError).clusterIds = out;
-        throw err;
-      }
-      let failed: unknown = null;
-      for (let i = start; i < end; i++) {
-        const [err, r] = replies?.[i - start] ?? [new Error("no reply"), null];
-        if (err) failed ??= err;
-        else out[i] = Number((r as [number, number])[0]);
-      }
-      if (failed !== null) {
-        const e = wrap(failed, "addBatch", this.timeoutMs);
-        e.clusterIds = out;
-        throw e;
-      }
+      const trip: Promise<void> = this.#call("addBatch", () => {
+        const p = this.#client.pipeline() as Pipeline;
+        for (let i = start; i < end; i++) {
+          p[CMD.add](...this.#keys, ...this.#args(texts[i], ms[i], sigs!.subarray(i * NUM_PERM, (i + 1) * NUM_PERM)));
+        }
+        return p.exec();
+      }).then((replies) => {
+        for (let i = start; i < end; i++) {
+          const [err, r] = replies?.[i - start] ?? [new Error("no reply"), null];
+          if (err) failure ??= err;
+          else out[i] = Number((r as [number, number])[0]);
+        }
+      }, (err: unknown) => { failure ??= err; }).finally(() => inflight.delete(trip));
+      inflight.add(trip);
+      if (inflight.size >= IN_FLIGHT) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    if (failure !== null) {
+      const e = wrap(failure, "addBatch", this.timeoutMs);
+      e.clusterIds = out;
+      throw e;
     }
     return out;
   }

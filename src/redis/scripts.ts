@@ -163,22 +163,34 @@ for _, a in ipairs(accepted) do
   if cid == nil then cid = other
   elseif other ~= cid then cid = merge(other, cid) end
 end
-if cid == nil then cid = fmt(ncl); ncl = ncl + 1 end
 
 -- join
 local seq = fmt(nxt)
 redis.call('HSET', it, seq, sig .. bands .. cmsgpack.pack({timeS, account, pid}))
-redis.call('HSET', cl, seq, cid)
-redis.call('ZADD', base .. 'cm:' .. cid, timeS, seq)
-local size = tonumber(redis.call('ZINCRBY', cs, 1, cid))
-if account then redis.call('HINCRBY', base .. 'ca:' .. cid, account, 1) end
-local l = redis.call('HGET', lastk, cid)
-if not l or time > tonumber(l) then redis.call('HSET', lastk, cid, timeS) end
--- a cluster larger than maxExamples has all its examples (each join and merge fills them up)
-if maxEx > 0 and size <= maxEx then
-  local e = redis.call('HGET', cx, cid)
-  local arr = e and cjson.decode(e) or {}
-  if #arr < maxEx then arr[#arr + 1] = text; redis.call('HSET', cx, cid, cjson.encode(arr)) end
+local size
+if cid == nil then
+  -- a new cluster: nothing to read first
+  cid = fmt(ncl); ncl = ncl + 1
+  redis.call('HSET', cl, seq, cid)
+  redis.call('ZADD', base .. 'cm:' .. cid, timeS, seq)
+  redis.call('ZADD', cs, 1, cid)
+  size = 1
+  if account then redis.call('HSET', base .. 'ca:' .. cid, account, 1) end
+  redis.call('HSET', lastk, cid, timeS)
+  if maxEx > 0 then redis.call('HSET', cx, cid, cjson.encode({text})) end
+else
+  redis.call('HSET', cl, seq, cid)
+  redis.call('ZADD', base .. 'cm:' .. cid, timeS, seq)
+  size = tonumber(redis.call('ZINCRBY', cs, 1, cid))
+  if account then redis.call('HINCRBY', base .. 'ca:' .. cid, account, 1) end
+  local l = redis.call('HGET', lastk, cid)
+  if not l or time > tonumber(l) then redis.call('HSET', lastk, cid, timeS) end
+  -- a cluster larger than maxExamples has all its examples (each join and merge fills them up)
+  if maxEx > 0 and size <= maxEx then
+    local e = redis.call('HGET', cx, cid)
+    local arr = e and cjson.decode(e) or {}
+    if #arr < maxEx then arr[#arr + 1] = text; redis.call('HSET', cx, cid, cjson.encode(arr)) end
+  end
 end
 local hset, done = {}, {}
 for j = 1, nb do
@@ -222,15 +234,16 @@ local function evict(hs, blob)
   if #dels > 0 then redis.call('HDEL', bk, unpack(dels)) end
   if #sets > 0 then redis.call('HSET', bk, unpack(sets)) end
   if c then
-    redis.call('ZREM', base .. 'cm:' .. c, hs)
     local left = tonumber(redis.call('ZINCRBY', cs, -1, c))
+    if c == cid then size = left end
     if left <= 0 then
       redis.call('ZREM', cs, c)
       redis.call('DEL', base .. 'cm:' .. c, base .. 'ca:' .. c)
       redis.call('HDEL', cx, c)
       redis.call('HDEL', lastk, c)
-    elseif rest[2] then
-      if redis.call('HINCRBY', base .. 'ca:' .. c, rest[2], -1) <= 0 then redis.call('HDEL', base .. 'ca:' .. c, rest[2]) end
+    else
+      redis.call('ZREM', base .. 'cm:' .. c, hs)
+      if rest[2] and redis.call('HINCRBY', base .. 'ca:' .. c, rest[2], -1) <= 0 then redis.call('HDEL', base .. 'ca:' .. c, rest[2]) end
     end
   end
   redis.call('HDEL', it, hs)
@@ -251,7 +264,7 @@ while nxt > head do
 end
 
 redis.call('HSET', meta, 'cfg', cfg, 'next', fmt(nxt), 'head', fmt(head), 'ncl', fmt(ncl), 'newest', newestS)
-return {tonumber(cid), tonumber(redis.call('ZSCORE', cs, cid) or '0')}
+return {tonumber(cid), size}
 `;
 
 /**

@@ -38,7 +38,7 @@ async function checkWhole(client: Redis, prefix: string) {
   const live = Number(meta.next) - Number(meta.head);
   expect(await client.hlen(k("it"))).toBe(live);
   expect(await client.hlen(k("cl"))).toBe(live);
-  const cs = await client.zrange(k("cs"), 0, -1, "WITHSCORES");
+  const cs = await client.zrange(k("cs"), "0", "-1", "WITHSCORES");
   let sum = 0, members = 0;
   for (let i = 0; i < cs.length; i += 2) {
     sum += Number(cs[i + 1]);
