@@ -184,10 +184,11 @@ export class RedisDetector {
   }
 
   /**
-   * Adds many prompts, in order, pipelining up to 256 of them per round trip, up to 4 round trips
-   * in flight (each prompt is atomic on its own; the batch is not one transaction). Returns their
-   * cluster ids at the time each was added. `opts.signatures` may carry their signatures (row-major, 128 slots each, from
-   * a default `MinHasher` or `SignPool`). On failure the error's `clusterIds` tells which prompts
+   * Adds many prompts, in order, pipelining up to 256 of them per round trip (up to 4 round trips
+   * in flight on a standalone client, 1 on a Cluster client). Each prompt is atomic on its own;
+   * the batch is not one transaction. Returns their cluster ids at the time each was added.
+   * `opts.signatures` may carry their signatures (row-major, 128 slots each, from a default
+   * `MinHasher` or `SignPool`). On failure the error's `clusterIds` tells which prompts
    * Redis acknowledged (id >= 0).
    * @example const ids = await d.addBatch(prompts, prompts.map((_, i) => ({ account: accounts[i], id: ids[i] })));
    */
@@ -209,7 +210,10 @@ export class RedisDetector {
     sigs ??= this.#hasher.signBatch(texts);
     const out = new Int32Array(texts.length).fill(-1);
     // up to IN_FLIGHT round trips at once on the connection (Redis runs them in order), so the
-    // client prepares the next chunk while Redis runs the previous one
+    // client prepares the next chunk while Redis runs the previous one. A Cluster client may hold
+    // a pipeline back (e.g. while it refreshes its slot map) and send a later one first, which
+    // would reorder the prompts: there, one round trip at a time.
+    const inFlight = (this.#client as { isCluster?: boolean }).isCluster === true ? 1 : IN_FLIGHT;
     let failure: unknown = null;
     const inflight = new Set<Promise<void>>();
     for (let start = 0; start < texts.length && failure === null; start += BATCH_CHUNK) {
@@ -228,7 +232,7 @@ export class RedisDetector {
         }
       }, (err: unknown) => { failure ??= err; }).finally(() => inflight.delete(trip));
       inflight.add(trip);
-      if (inflight.size >= IN_FLIGHT) await Promise.race(inflight);
+      if (inflight.size >= inFlight) await Promise.race(inflight);
     }
     await Promise.all(inflight);
     if (failure !== null) {
