@@ -77,6 +77,20 @@ const TEMPLATE_MERGE = 0.8;
 const MERGE_MIN_WORDS = 10;
 const CHUNK = 4096;
 
+/** Whether `t` has at least `k` space-separated words other than the slot mark `<*>`. */
+function hasWords(t: string, k: number): boolean {
+  let n = 0, i = 0;
+  const L = t.length;
+  while (i < L) {
+    while (i < L && t.charCodeAt(i) === 32) i++;
+    if (i >= L) break;
+    const a = i;
+    while (i < L && t.charCodeAt(i) !== 32) i++;
+    if (!(i - a === 3 && t.startsWith(SLOT, a)) && ++n >= k) return true;
+  }
+  return false;
+}
+
 /** Near-duplicate components; labels[i] is the component's smallest member index. */
 export function nearDuplicateRoots(texts: readonly string[], threshold: number, signatures?: Uint32Array): Int32Array {
   const n = texts.length;
@@ -290,9 +304,14 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   // (nor do sibling templates the miner told apart: they differ in a word or two on purpose)
   const sibling = new Uint8Array(reps.length);
   for (const [g, r] of first) sibling[r] = mined.siblings[g];
-  const wordy = reps.map((t, r) => sibling[r] === 0 && t.split(" ").filter((w) => w !== SLOT).length >= MERGE_MIN_WORDS);
-  const repRoots = nearDuplicateRoots(reps.map((t, r) => (wordy[r] ? t : "")), TEMPLATE_MERGE);
-  const groupOf = Int32Array.from(repOf, (r) => (wordy[r] ? repRoots[r] : r));
+  // (only those are signed: most reps of a large input are one-off texts with little wording)
+  const wordyIdx: number[] = [];
+  for (let r = 0; r < reps.length; r++) if (sibling[r] === 0 && hasWords(reps[r], MERGE_MIN_WORDS)) wordyIdx.push(r);
+  const subRoots = nearDuplicateRoots(wordyIdx.map((r) => reps[r]), TEMPLATE_MERGE);
+  const repRoot = new Int32Array(reps.length);
+  for (let r = 0; r < reps.length; r++) repRoot[r] = r;
+  for (let k = 0; k < wordyIdx.length; k++) repRoot[wordyIdx[k]] = wordyIdx[subRoots[k]];
+  const groupOf = Int32Array.from(repOf, (r) => repRoot[r]);
   const { labels, members } = compact(groupOf, texts.length);
   const clusters = members.map((m, id) => {
     const g = mined.labels[m[0]];

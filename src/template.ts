@@ -284,6 +284,7 @@ class Scratch {
   grams = new Uint32Array(256);
   bigrams = new Uint32Array(258);
   uniq = new Uint32Array(258);
+  upos = new Int32Array(258); // position of each distinct key in `uniq` (its first occurrence)
   cov = new Int32Array(256);
   elems = new Uint32Array(512);
   elemTok = new Int32Array(512); // token index of each skeleton element (-1 for SLOT/SEAM)
@@ -300,7 +301,7 @@ class Scratch {
     let c = this.toks.length;
     while (c < n) c *= 2;
     this.toks = new Uint32Array(c); this.starts = new Int32Array(c); this.ends = new Int32Array(c);
-    this.grams = new Uint32Array(c + 2); this.bigrams = new Uint32Array(c + 2); this.uniq = new Uint32Array(c + 2); this.cov = new Int32Array(c);
+    this.grams = new Uint32Array(c + 2); this.bigrams = new Uint32Array(c + 2); this.uniq = new Uint32Array(c + 2); this.upos = new Int32Array(c + 2); this.cov = new Int32Array(c);
     this.elems = new Uint32Array(2 * c + 2); this.elemTok = new Int32Array(2 * c + 2);
     this.strength = new Int32Array(c); this.segStart = new Int32Array(c); this.segEnd = new Int32Array(c); this.gen = new Uint32Array(2 * c + 2);
   }
@@ -547,12 +548,19 @@ class Engine {
     this.countKeys(this.df, sc.grams, sc.n, delta, item, revisit);
   }
 
+  /** Whether 3-gram i of the text in the scratch, with document frequency c, is specific. */
+  private specificAt(c: number, i: number): boolean {
+    const bg = this.sc.bigrams;
+    const l = this.freq(this.bf, bg[i]), r = this.freq(this.bf, bg[i + 1]);
+    return c >= SPECIFIC * (l > r ? l : r);
+  }
+
   /** Document frequencies: each distinct key of one text counted once (with witnesses in streaming mode). */
   private countKeys(m: U32Map, keys: Uint32Array, n: number, delta: number, item: number, revisit: number[] | null): void {
-    const u = this.sc.uniq, stamps = this.stamps, theta = this.o.minSupport, seen = this.seen;
+    const u = this.sc.uniq, up = this.sc.upos, stamps = this.stamps, theta = this.o.minSupport, seen = this.seen;
     stamps.begin(n);
     let nu = 0;
-    for (let i = 0; i < n; i++) if (stamps.add(keys[i])) u[nu++] = keys[i];
+    for (let i = 0; i < n; i++) if (stamps.add(keys[i])) { up[nu] = i; u[nu++] = keys[i]; }
     let touch = 0;
     if (seen !== null) {
       // batch: only keys met before enter the table (touch their filter words first, so the
@@ -574,8 +582,13 @@ class Engine {
           if (c < theta) {
             if (t[p + 2] === NONE) t[p + 2] = item; else t[p + 3] = item;
           } else if (c === theta && revisit) {
-            if (t[p + 2] !== NONE) revisit.push(t[p + 2] | 0);
-            if (t[p + 3] !== NONE) revisit.push(t[p + 3] | 0);
+            // the witnesses can only gain wording from this 3-gram if it is specific (see
+            // `skeleton`); a chance repeat of common words ("of the and") is not, so the earlier
+            // texts are not looked at again (the revisits were most of the streaming cost)
+            if (this.specificAt(c, up[j])) {
+              if (t[p + 2] !== NONE) revisit.push(t[p + 2] | 0);
+              if (t[p + 3] !== NONE) revisit.push(t[p + 3] | 0);
+            }
             t[p + 2] = NONE; t[p + 3] = NONE;
           }
         }
