@@ -480,6 +480,8 @@ const BLOCK = 32768;
 const LEVEL = 2;
 /** Runs of at least this many tokens in a long text may be payloads. */
 const PAYLOAD_MIN = 8;
+/** The slot rule yields when a filling has more than this many times the slot version's texts. */
+const SLOT_DOMINANCE = 4;
 /** Static tokens a segment generalisation must leave in place. */
 const MIN_CONTEXT = 3;
 
@@ -857,8 +859,18 @@ class Engine {
    * repeats in its slots), not when many different texts merely share a prefix (organic prompts
    * that start alike).
    */
-  private slotRule(x: number): boolean {
-    return this.eGroup[x] >= 0 && this.eExact[x] >= this.eReg[x];
+  private slotRule(x: number, size0?: Int32Array): boolean {
+    if (!(this.eGroup[x] >= 0 && this.eExact[x] >= this.eReg[x])) return false;
+    // ... nor when one filling is far more common than the slot version: that filling is wording
+    // of its own template ("initialized by client WindowsUpdateAgent." 608 times against one
+    // "initialized by client <*>"), as Brain's frequency levels (Yu et al., IEEE TSC 2023) keep
+    // a token static when it recurs at its template's level
+    const V = this.o.variability, lim = this.eExact[x] * SLOT_DOMINANCE;
+    for (let k = 0; k < this.eNv[x]; k++) {
+      const g = this.eValGroups[x * V + k];
+      if ((size0 !== undefined ? size0[g] : this.gSize[this.find(g)]) > lim) return false;
+    }
+    return true;
   }
   /** Whether pattern entry x's open place is a slot. */
   private shouldMerge(x: number, segment: boolean): boolean {
@@ -871,9 +883,11 @@ class Engine {
 
   /** Batch mode: decides every pattern's merge once all skeletons are known. */
   settle(): void {
+    const V = this.o.variability;
+    const size0 = this.gSize.slice(0, this.gCount); // skeleton group sizes before any merge
     for (let x = 0; x < this.eCount; x++) {
       if (this.eMerged[x] || this.eNv[x] === 0) continue;
-      if (this.slotRule(x) || this.eNv[x] >= this.o.variability && (this.eLong[x] === 1 || this.tokenEntry(x))) this.mergeEntry(x);
+      if (this.slotRule(x, size0) || this.eNv[x] >= V && (this.eLong[x] === 1 || this.tokenEntry(x))) this.mergeEntry(x);
     }
   }
   private tokenEntry(x: number): boolean { return this.eTok[x] === 1; }
