@@ -6,7 +6,8 @@
 //   throughput  prompts/s per process with addBatch (1,000 prompts a call; the detector sends 256
 //               per round trip), including signing, with 1 and 4 processes on one detector
 //   latency     add() p50/p99 (one prompt, one round trip), 1 and 4 processes at once
-//   memory      Redis used_memory (INFO memory) per indexed prompt after 1,000,000 prompts
+//   memory      Redis used_memory (INFO memory) per indexed prompt after 1,000,000 prompts, with
+//               the default 3 example texts per cluster and with none
 //
 // Prompts come from bench/corpus.mjs (80% one-off prompts, 20% filled templates), each process a
 // slice of its own. Throughput and latency runs use a window of 20,000 prompts, so once it is full
@@ -97,7 +98,7 @@ async function speed(target, label, procs, runs, n, latency, flush) {
   return r;
 }
 
-async function memory(server, n) {
+async function memory(server, n, maxExamples) {
   const { Redis } = await import("ioredis");
   const { initSync } = await import("../dist/index.js");
   const { RedisDetector } = await import("../dist/redis.js");
@@ -107,7 +108,7 @@ async function memory(server, n) {
   await client.flushall();
   const used = async () => Number(/used_memory:(\d+)/.exec(await client.info("memory"))[1]);
   const before = await used();
-  const d = new RedisDetector({ client, prefix: "mem", timeoutMs: 60_000 });
+  const d = new RedisDetector({ client, prefix: "mem", timeoutMs: 60_000, maxExamples });
   const t0 = performance.now();
   const CH = 100_000;
   for (let start = 0; start < n; start += CH) {
@@ -117,8 +118,8 @@ async function memory(server, n) {
   const secs = (performance.now() - t0) / 1000;
   const after = await used();
   const clusters = await client.zcard("{mem}:cs");
-  const r = { prompts: await d.size(), clusters, usedMemoryBytes: after - before, bytesPerPrompt: Math.round((after - before) / n), seconds: +secs.toFixed(1) };
-  console.log(`memory: ${r.prompts} prompts in ${r.clusters} clusters: used_memory +${(r.usedMemoryBytes / 2 ** 20).toFixed(0)} MiB = ${r.bytesPerPrompt} bytes per prompt (filled in ${r.seconds} s, ${Math.round(n / secs)} prompts/s from one process)`);
+  const r = { maxExamples, prompts: await d.size(), clusters, usedMemoryBytes: after - before, bytesPerPrompt: Math.round((after - before) / n), seconds: +secs.toFixed(1) };
+  console.log(`memory (maxExamples ${maxExamples}): ${r.prompts} prompts in ${r.clusters} clusters: used_memory +${(r.usedMemoryBytes / 2 ** 20).toFixed(0)} MiB = ${r.bytesPerPrompt} bytes per prompt (filled in ${r.seconds} s, ${Math.round(n / secs)} prompts/s from one process)`);
   client.disconnect();
   return r;
 }
@@ -147,7 +148,12 @@ async function main() {
         console.log(`  ${r.topology} ${r.processes} proc: batched ${r.ratePerProcess >= TARGET_RATE ? "meets" : "misses"} the ${TARGET_RATE}/s target; add p99 ${r.addP99ms <= TARGET_P99_MS ? "meets" : "misses"} the ${TARGET_P99_MS} ms target`);
       }
     }
-    if (values.part !== "speed") out.memory = await memory(server, Number(values.memory));
+    if (values.part !== "speed") {
+      // the default keeps 3 example texts per cluster: a one-off prompt is its own cluster, so its
+      // text is stored once more; maxExamples 0 shows the index alone
+      out.memory = [];
+      for (const maxExamples of [3, 0]) out.memory.push(await memory(server, Number(values.memory), maxExamples));
+    }
   } finally {
     await server.stop();
   }
