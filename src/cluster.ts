@@ -77,6 +77,54 @@ const TEMPLATE_MERGE = 0.8;
 const MERGE_MIN_WORDS = 10;
 const CHUNK = 4096;
 
+/** Template mode: groups whose templates share this many consecutive words of wording are one. */
+const LONG_RUN = 10;
+/**
+ * ... when at least this many templates share the run: a campaign's fixed instruction recurs
+ * across its many variants, while a payload reused under a few different templates (the issue's
+ * "same passages under two templates") must not join them.
+ */
+const LONG_RUN_GROUPS = 5;
+
+/**
+ * Joins (in `root`, a forest over reps: root[r] is r's representative) the templates that share a
+ * run of LONG_RUN consecutive words of wording: the variants of one campaign that vary in more
+ * than one place (a fixed instruction, then a question and four options drawn from a list) keep
+ * their long fixed wording in common, which unrelated templates do not. Word runs are hashed
+ * (FNV-1a per word, then a polynomial over the window), so no substring is built.
+ */
+function joinLongRuns(reps: readonly string[], idx: readonly number[], root: Int32Array): void {
+  const find = (x: number): number => { while (root[x] !== x) { root[x] = root[root[x]]; x = root[x]; } return x; };
+  const owner = new Map<number, number[]>(); // window -> templates holding it (up to LONG_RUN_GROUPS)
+  const h: number[] = [];
+  for (const r of idx) {
+    const words = reps[r].split(" ");
+    h.length = 0;
+    for (let i = 0; i <= words.length; i++) {
+      const w = i < words.length ? words[i] : SLOT;
+      if (w === SLOT || w === "") {
+        // a run of wording ended: windows of LONG_RUN words
+        for (let a = 0; a + LONG_RUN <= h.length; a++) {
+          let k = 0;
+          for (let j = a; j < a + LONG_RUN; j++) k = (Math.imul(k, 0x01000193) + h[j]) | 0;
+          let o = owner.get(k);
+          if (o === undefined) owner.set(k, o = []);
+          if (o.length > 0 && o[o.length - 1] === r) continue; // the same template again
+          if (o.length < LONG_RUN_GROUPS) { o.push(r); if (o.length < LONG_RUN_GROUPS) continue; }
+          else o[LONG_RUN_GROUPS - 1] = r;
+          for (const q of o) { const x = find(q), y = find(r); if (x !== y) { if (x < y) root[y] = x; else root[x] = y; } }
+        }
+        h.length = 0;
+        continue;
+      }
+      let f = 0x811c9dc5 | 0;
+      for (let c = 0; c < w.length; c++) f = Math.imul(f ^ w.charCodeAt(c), 0x01000193);
+      h.push(f);
+    }
+  }
+  for (let r = 0; r < root.length; r++) root[r] = find(r);
+}
+
 /** Whether `t` has at least `k` space-separated words other than the slot mark `<*>`. */
 function hasWords(t: string, k: number): boolean {
   let n = 0, i = 0;
@@ -311,6 +359,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   const repRoot = new Int32Array(reps.length);
   for (let r = 0; r < reps.length; r++) repRoot[r] = r;
   for (let k = 0; k < wordyIdx.length; k++) repRoot[wordyIdx[k]] = wordyIdx[subRoots[k]];
+  if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx, repRoot);
   const groupOf = Int32Array.from(repOf, (r) => repRoot[r]);
   const { labels, members } = compact(groupOf, texts.length);
   const clusters = members.map((m, id) => {

@@ -876,9 +876,10 @@ class Engine {
   private shouldMerge(x: number, segment: boolean): boolean {
     if (this.eNv[x] === 0) return false;
     if (this.slotRule(x)) return true;
-    // distinct values: token columns (Brain, Drain) and long payload segments
-    return this.eNv[x] >= this.o.variability && (!segment || this.eLong[x] === 1);
-    void this.eTok;
+    // distinct values: token columns (Brain, Drain) and whole segments, in short texts as in long
+    // ones ("Answer this: {a question from a list}")
+    void segment;
+    return this.eNv[x] >= this.o.variability;
   }
 
   /** Batch mode: decides every pattern's merge once all skeletons are known. */
@@ -887,10 +888,9 @@ class Engine {
     const size0 = this.gSize.slice(0, this.gCount); // skeleton group sizes before any merge
     for (let x = 0; x < this.eCount; x++) {
       if (this.eMerged[x] || this.eNv[x] === 0) continue;
-      if (this.slotRule(x, size0) || this.eNv[x] >= V && (this.eLong[x] === 1 || this.tokenEntry(x))) this.mergeEntry(x);
+      if (this.slotRule(x, size0) || this.eNv[x] >= V) this.mergeEntry(x);
     }
   }
-  private tokenEntry(x: number): boolean { return this.eTok[x] === 1; }
 
   /** Batch mode, after settle(): the skeleton in the scratch joins the patterns it generalises to. */
   joinMerged(g: number): void {

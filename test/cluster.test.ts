@@ -108,3 +108,43 @@ describe("templates", () => {
     }
   });
 });
+
+describe("cluster, template mode: campaigns that vary in several places", () => {
+  beforeAll(() => initSync());
+  const rnd = mulberry32(41);
+  const pick = <T,>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+  const nonce = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(rnd() * 26))).join("");
+  const QUESTIONS = Array.from({ length: 30 }, (_, i) => [`which ${nonce(6)} ${nonce(5)} is the ${nonce(7)} of ${nonce(6)} number ${i}`, [nonce(5), nonce(6), nonce(5), nonce(7)]] as const);
+
+  it("a fixed instruction with a question and four options drawn from a list is one campaign", () => {
+    const texts: string[] = [], campaign: boolean[] = [];
+    for (let i = 0; i < 300; i++) {
+      const [q, opts] = pick(QUESTIONS);
+      const order = [...opts].sort(() => rnd() - 0.5);
+      texts.push(`Answer with only the letter of the correct option and nothing else. Question ${1 + Math.floor(rnd() * 5000)}: ${q}? ` +
+        order.map((o, k) => `${"ABCD"[k]}) ${o}`).join(" "));
+      campaign.push(true);
+    }
+    for (let i = 0; i < 300; i++) { texts.push(`${pick(["hi", "hello", "hey"])} ${nonce(5)} ${nonce(7)} ${nonce(4)} ${nonce(6)} ${nonce(8)} please`); campaign.push(false); }
+    const { labels } = cluster(texts, { mode: "template" });
+    const campaignLabels = new Set(labels.filter((_, i) => campaign[i]));
+    expect(campaignLabels.size).toBe(1);
+    const l = [...campaignLabels][0];
+    expect(labels.filter((x, i) => x === l && !campaign[i]).length).toBe(0);
+  });
+
+  it("templates that share a reused (hence fixed-looking) passage are not joined through it", () => {
+    const passages = Array.from({ length: 4 }, () => Array.from({ length: 24 }, () => nonce(5)).join(" "));
+    const frames = [
+      (p: string) => `Summarize the following passage in one sentence: ${p} Thank you.`,
+      (p: string) => `List every named entity that appears in this text: ${p}`,
+      (p: string) => `${p} Translate the text above into German and keep the tone.`,
+    ];
+    const texts: string[] = [], truth: number[] = [];
+    frames.forEach((f, t) => { for (let i = 0; i < 40; i++) { texts.push(f(passages[i % 4])); truth.push(t); } });
+    const { labels } = cluster(texts, { mode: "template" });
+    // no cluster mixes two templates
+    const tOf = new Map<number, number>();
+    labels.forEach((l, i) => { if (tOf.has(l)) expect(tOf.get(l)).toBe(truth[i]); else tOf.set(l, truth[i]); });
+  });
+});
