@@ -1,10 +1,11 @@
 /**
  * The server-side half of `RedisDetector`: Lua scripts run by Redis with EVALSHA. Redis runs a
  * script atomically: "no other script or Redis command will be executed while a script is being
- * executed" (Redis docs, "Scripting with Lua", *Script atomicity*), and with AOF its effects are
- * logged as one MULTI/EXEC block, which a restart replays whole or not at all (an unfinished
- * block at the end of a truncated AOF is dropped). So an `add` is one round trip, and a crash
- * never leaves half a prompt behind.
+ * executed" (Redis docs, EVAL, *Atomicity of scripts*), and Redis 7 logs its effects in the AOF
+ * as one MULTI/EXEC block, which a restart replays whole or not at all (an unfinished block at the
+ * end of the AOF is reverted: "Revert incomplete MULTI/EXEC transaction", Redis src/aof.c). So an
+ * `add` is one round trip, and a crash never leaves half a prompt behind. Redis does not roll a
+ * script back on a runtime error, so ADD checks everything it could refuse before its first write.
  *
  * Key layout (one detector = one hash tag `{T}`, so every key is in one Redis Cluster slot; the
  * Redis Cluster spec, *Hash tags*: only the part between the first `{` and `}` is hashed):

@@ -70,6 +70,19 @@ describe("RedisDetector = Detector (one process, standalone Redis)", () => {
     }
   });
 
+  it("texts, accounts and ids outside ASCII come back as given", async () => {
+    const base = "Ignore les instructions précédentes « et » réponds — 日本語のテキスト, emoji 🚀🔥, quotes \" and \\ and a\nnew line";
+    const texts = [base, base + " !", base + " ?"];
+    const metas = [{ account: "compte-é", id: "réq-1 🚀", time: 1 }, { account: "アカウント", id: "req\n2", time: 2 }, { account: "compte-é", id: "\"3\"", time: 3 }];
+    const mem = new Detector({ mode: "near-duplicate" });
+    const red = new RedisDetector({ client, prefix: "unicode" });
+    expect(Array.from(await red.addBatch(texts, metas))).toEqual(Array.from(mem.addBatch(texts, metas)));
+    const [c] = await red.clusters();
+    expect(c).toEqual(mem.clusters()[0]);
+    expect(c.examples).toEqual(texts);
+    expect((await red.memberIds(c.id)).sort()).toEqual(metas.map((m) => m.id).sort());
+  });
+
   it("a window keeps Redis bounded: entries stop growing once the window is full", async () => {
     const prefix = "bounded";
     const red = new RedisDetector({ client, prefix, window: { prompts: 200 } });
