@@ -13,5 +13,6 @@ export { SimHashIndex, type SimHashIndexOptions } from "./simhash-index.js";
 export { SnapshotError, type SnapshotProblem } from "./persist.js";
 export { cluster, type Cluster, type ClusterMode, type ClusterOptions } from "./cluster.js";
 export { Detector, type Campaign, type DetectorOptions, type PromptMeta } from "./detector.js";
+export { campaigns, type CampaignSet, type CampaignsOptions } from "./campaigns.js";
 export { TemplateMiner, mineTemplates, type TemplateMinerOptions } from "./template.js";
 export { templateOf } from "./align.js";

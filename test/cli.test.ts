@@ -554,9 +554,13 @@ describe("examples/prompts.jsonl", async () => {
     expect(found.find((f: { name: string }) => f.name === "jailbreak-roleplay").recall).toBeGreaterThanOrEqual(0.9);
   });
 
-  // The target, not met yet: streaming template mode holds 0.08-0.82 of the short-template
-  // campaigns in their best cluster (bench/examples-quality.mjs prints the table for both modes).
-  it.todo("template mode finds every planted campaign nearly whole (recall >= 0.9): review-spam, seo-articles, benchmark-scrape, phishing-email, prompt-extraction");
+  it("template mode finds every planted campaign nearly whole (recall >= 0.9) and pure", async () => {
+    const out = join(dir, "ex-t2.json");
+    expect((await run(["scan", EXAMPLES, "--json", out])).code).toBe(0);
+    for (const f of recovery(readJson(out))) {
+      expect({ name: f.name, recall: f.recall >= 0.9, purity: f.purity >= 0.95 }).toEqual({ name: f.name, recall: true, purity: true });
+    }
+  });
 });
 
 // -------------------------------------------------------------------------------- the binary

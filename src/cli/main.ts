@@ -6,7 +6,7 @@
 import { createReadStream, openSync, closeSync, writeSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { Detector, initSync, type PromptMeta } from "neardup";
+import { Detector, campaigns, initSync, type PromptMeta } from "neardup";
 import { SignPool } from "neardup/node";
 import { availableParallelism } from "node:os";
 import { version as VERSION } from "../../package.json";
@@ -137,8 +137,18 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
     : (totalBytes ?? 0) >= PARALLEL_BYTES ? availableParallelism() : 1;
   const pool = workers > 1 ? new SignPool({}, { workers, chunk: Math.ceil(POOL_BATCH / workers) }) : null;
   const pending: { texts: string[]; metas: PromptMeta[] }[] = [];
+  // Template mode reads the whole input first and clusters it in one batch (`campaigns`): the
+  // batch sees every prompt before deciding, which the streaming Detector cannot.
+  const batch = args.mode === "template" ? { texts: [] as string[], metas: [] as PromptMeta[] } : null;
   const flush = (): void => {
     if (texts.length === 0) return;
+    if (batch !== null) {
+      for (let i = 0; i < texts.length; i++) { batch.texts.push(texts[i]); batch.metas.push(metas[i]); }
+      texts.length = 0;
+      metas.length = 0;
+      progress.update(arrivals.count, bytes);
+      return;
+    }
     if (pool !== null) {
       pending.push({ texts: texts.splice(0), metas: metas.splice(0) });
       return;
@@ -220,7 +230,9 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
     throw new InputError(`no prompt could be read from ${name}: all ${fmtInt(bad)} records were bad`, "check --format and --field");
   }
 
-  const report = buildReport(detector, arrivals, {
+  const found = batch === null ? detector
+    : campaigns(batch.texts, batch.metas, { mode: "template", minClusterSize: args.minSize, maxExamples: 5 });
+  const report = buildReport(found, arrivals, {
     version: VERSION,
     input: { path: name, format: format ?? "text", bytes: totalBytes ?? (bytes || null) },
     options: {

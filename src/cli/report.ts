@@ -5,7 +5,7 @@
  * numbering of `Campaign.members`), so times that were missing stay missing instead of being
  * guessed.
  */
-import type { Detector, PromptMeta } from "neardup";
+import type { Campaign, PromptMeta } from "neardup";
 import type { Format, Mode } from "./args.js";
 import type { InputRecord } from "./input.js";
 
@@ -110,8 +110,13 @@ export interface ScanReport {
   arrivals: Arrivals;
 }
 
+/** Where a report's clusters come from: a `Detector` (streaming) or a `CampaignSet` (`campaigns`, batch). */
+export interface CampaignSource {
+  clusters(opts?: { minSize?: number; flaggedOnly?: boolean }): Campaign[];
+}
+
 export function buildReport(
-  detector: Detector,
+  detector: CampaignSource,
   arrivals: Arrivals,
   base: Omit<ScanReport, "clusters" | "timeRange" | "hasTime" | "hasAccounts" | "hasIds" | "arrivals" | "stats"> & {
     stats: Omit<ScanReport["stats"], "singletons">;

@@ -5,7 +5,7 @@
  * page shows plus the JSON report, written by the CLI's writer (src/cli/report.ts), so the file the
  * analyst downloads is the one `neardup scan --json` writes.
  */
-import { Detector, initSync, usingSimd } from "../../src/index.js";
+import { Detector, campaigns, initSync, usingSimd, type PromptMeta } from "../../src/index.js";
 import { InputError, LineSplitter, MAX_LINE, recordReader, type FieldNames, type RecordReader } from "../../src/cli/input.js";
 import { ScanQueue, buildReport, writeJson } from "../../src/cli/report.js";
 import { version } from "../../package.json";
@@ -62,8 +62,17 @@ async function scan(file: File, settings: ScanSettings): Promise<{ result: ScanR
     lastProgress = now;
     scope.postMessage({ type: "progress", bytes, total: file.size, prompts: arrivals.count });
   };
+  // template mode: the whole file is clustered in one batch at the end (as the CLI does)
+  const batch = settings.mode === "template" ? { texts: [] as string[], metas: [] as PromptMeta[] } : null;
   const flush = (): void => {
     if (texts.length === 0) return;
+    if (batch !== null) {
+      for (let i = 0; i < texts.length; i++) { batch.texts.push(texts[i]); batch.metas.push(metas[i]); }
+      texts.length = 0;
+      metas.length = 0;
+      progress(false);
+      return;
+    }
     detector.addBatch(texts, metas);
     texts.length = 0;
     metas.length = 0;
@@ -122,7 +131,9 @@ async function scan(file: File, settings: ScanSettings): Promise<{ result: ScanR
   }
 
   const used: InputFormat = format ?? "text";
-  const report = buildReport(detector, arrivals, {
+  const found = batch === null ? detector
+    : campaigns(batch.texts, batch.metas, { mode: "template", minClusterSize: settings.minSize, maxExamples: 5 });
+  const report = buildReport(found, arrivals, {
     version,
     input: { path: file.name, format: used, bytes: file.size },
     options: {
