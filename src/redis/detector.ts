@@ -96,13 +96,19 @@ type Pipeline = { exec(): Promise<[Error | null, unknown][] | null> } & Record<s
  * const { clusterId, flagged } = await d.add(prompt, { account: "acct-42", id: requestId });
  */
 export class RedisDetector {
+  /** The keys' hash tag: every key is `{prefix}:...`. */
   readonly prefix: string;
+  /** Jaccard threshold of a near-duplicate. */
   readonly threshold: number;
+  /** A cluster is flagged from this size on. */
   readonly minClusterSize: number;
+  /** The window (Infinity where none). */
   readonly window: { readonly prompts: number; readonly ms: number };
+  /** Example texts kept per cluster. */
   readonly maxExamples: number;
+  /** Longest wait for one round trip, in ms. */
   readonly timeoutMs: number;
-  /** The LSH banding (same as the in-memory Detector's). */
+  /** The LSH banding, `recallBanding(threshold)` as in the in-memory Detector (bands x rows). */
   readonly bands: number;
   readonly rows: number;
   readonly #client: RedisClient;
