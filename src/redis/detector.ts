@@ -78,7 +78,7 @@ const PER_BAND = 8;
 const BATCH_CHUNK = 256;
 /** Round trips of one `addBatch` in flight at once. */
 const IN_FLIGHT = 4;
-const KEY_NAMES = ["meta", "bk", "it", "cl", "cs", "last", "cx"] as const;
+const KEY_NAMES = ["meta", "bk", "it", "cl", "cs", "ci"] as const;
 const CMD = { add: "neardupAdd", campaign: "neardupCampaign", members: "neardupMembers", reset: "neardupReset" };
 const defined = new WeakSet<object>();
 
@@ -168,7 +168,7 @@ export class RedisDetector {
     if (!defined.has(client)) {
       client.defineCommand(CMD.add, { numberOfKeys: KEY_NAMES.length, lua: ADD_LUA });
       client.defineCommand(CMD.campaign, { numberOfKeys: 4, lua: CAMPAIGN_LUA });
-      client.defineCommand(CMD.members, { numberOfKeys: 2, lua: MEMBERS_LUA });
+      client.defineCommand(CMD.members, { numberOfKeys: 3, lua: MEMBERS_LUA });
       client.defineCommand(CMD.reset, { numberOfKeys: KEY_NAMES.length, lua: RESET_LUA });
       defined.add(client);
     }
@@ -257,7 +257,7 @@ export class RedisDetector {
   async cluster(id: number): Promise<Campaign | undefined> {
     if (typeof id !== "number" || !Number.isInteger(id)) throw new TypeError(`RedisDetector.cluster: id must be an integer, got ${describeValue(id)}`);
     const cmd = this.#command("campaign");
-    const r = await this.#call("cluster", () => cmd(this.#keys[0], this.#keys[4], this.#keys[5], this.#keys[6], String(id), "1"));
+    const r = await this.#call("cluster", () => cmd(this.#keys[0], this.#keys[4], this.#keys[5], this.#keys[2], String(id), "1", String(NUM_PERM), String(this.bands)));
     return r === null ? undefined : this.#campaign(id, r as CampaignReply);
   }
 
@@ -280,7 +280,7 @@ export class RedisDetector {
       const part = ids.slice(start, start + BATCH_CHUNK);
       const replies = await this.#call("clusters", () => {
         const p = this.#client.pipeline() as Pipeline;
-        for (const id of part) p[CMD.campaign](this.#keys[0], this.#keys[4], this.#keys[5], this.#keys[6], id, "1");
+        for (const id of part) p[CMD.campaign](this.#keys[0], this.#keys[4], this.#keys[5], this.#keys[2], id, "1", String(NUM_PERM), String(this.bands));
         return p.exec();
       });
       for (let i = 0; i < part.length; i++) {
@@ -306,7 +306,7 @@ export class RedisDetector {
       throw new TypeError(`RedisDetector.memberIds: clusterId must be an integer, got ${describeValue(clusterId)}`);
     }
     const cmd = this.#command("members");
-    const r = (await this.#call("memberIds", () => cmd(this.#keys[0], this.#keys[2], String(clusterId), String(NUM_PERM), String(this.bands)))) as [string[], (string | null)[]];
+    const r = (await this.#call("memberIds", () => cmd(this.#keys[0], this.#keys[2], this.#keys[5], String(clusterId), String(NUM_PERM), String(this.bands)))) as [string[], (string | null)[]];
     return r[1].map((id) => (id === null ? undefined : id));
   }
 

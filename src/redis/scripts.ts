@@ -18,10 +18,13 @@
  *                         MessagePack [time, account|false, id|false]
  *   {T}:cl        hash    seq -> cluster id
  *   {T}:cs        zset    cluster id, scored by its live size
- *   {T}:last      hash    cluster id -> lastSeen
- *   {T}:cx        hash    cluster id -> JSON array of example texts (cjson)
+ *   {T}:ci        hash    cluster id -> MessagePack [lastSeen, solo seq|false, [example texts]]
  *   {T}:cm:<id>   zset    the cluster's live seqs, scored by time (firstSeen = lowest score)
  *   {T}:ca:<id>   hash    account -> live prompts of that account in the cluster
+ *
+ * A cluster of one prompt (most prompts of a stream are one-off) has no `cm`/`ca` keys: its
+ * prompt is the "solo seq" of its `ci` record. They are made when a second prompt joins
+ * ("materialized"), and never dropped again while the cluster lives.
  *
  * The per-cluster keys are built inside the scripts from KEYS[1] (they share its hash tag, so
  * they are in the same slot; Redis 7 checks this at run time and refuses a cross-slot access).
@@ -34,7 +37,7 @@
  */
 
 /**
- * ADD: one prompt. KEYS: meta bk it cl cs last cx. ARGV: cfg, threshold, perBand, window prompts
+ * ADD: one prompt. KEYS: meta bk it cl cs ci. ARGV: cfg, threshold, perBand, window prompts
  * (-1 none), window ms (-1 none), maxExamples, numPerm, time, flags (1 account, 2 id), account,
  * id, text, signature bytes, band fields. Returns [clusterId, clusterSize].
  *
@@ -47,7 +50,7 @@
  * 4. counters and buckets are updated, then prompts beyond the window are evicted, oldest first.
  */
 export const ADD_LUA = `
-local meta, bk, it, cl, cs, lastk, cx = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local meta, bk, it, cl, cs, ci = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local base = string.sub(meta, 1, -5)
 local cfg = ARGV[1]
 local threshold = tonumber(ARGV[2])
@@ -115,12 +118,28 @@ if #cands > 0 then
   end)
 end
 
+local function getInfo(c) return cmsgpack.unpack(redis.call('HGET', ci, c)) end
+local function putInfo(c, info) redis.call('HSET', ci, c, cmsgpack.pack(info)) end
+-- gives a one-prompt cluster its member set and account hash
+local function materialize(c, info)
+  local s = info[2]
+  if s then
+    local r = cmsgpack.unpack(string.sub(redis.call('HGET', it, s), SIGB + nb * 8 + 1))
+    redis.call('ZADD', base .. 'cm:' .. c, r[1], s)
+    if r[2] then redis.call('HSET', base .. 'ca:' .. c, r[2], 1) end
+    info[2] = false
+  end
+end
+
 local function merge(a, b)
   if a == b then return a end
   local na = tonumber(redis.call('ZSCORE', cs, a) or '0')
   local nbs = tonumber(redis.call('ZSCORE', cs, b) or '0')
   local small, big = a, b
   if na > nbs then small, big = b, a end
+  local si, bi = getInfo(small), getInfo(big)
+  materialize(small, si)
+  materialize(big, bi)
   local smK, bgK = base .. 'cm:' .. small, base .. 'cm:' .. big
   local mem = redis.call('ZRANGE', smK, 0, -1, 'WITHSCORES')
   for i = 1, #mem, 2 * CH do
@@ -135,23 +154,13 @@ local function merge(a, b)
   local acc = redis.call('HGETALL', base .. 'ca:' .. small)
   for i = 1, #acc, 2 do redis.call('HINCRBY', base .. 'ca:' .. big, acc[i], acc[i + 1]) end
   redis.call('DEL', smK, base .. 'ca:' .. small)
-  if maxEx > 0 then
-    local es = redis.call('HGET', cx, small)
-    if es then
-      local eb = redis.call('HGET', cx, big)
-      local arr = eb and cjson.decode(eb) or {}
-      local add = cjson.decode(es)
-      local changed = false
-      for i = 1, #add do
-        if #arr < maxEx then arr[#arr + 1] = add[i]; changed = true end
-      end
-      if changed then redis.call('HSET', cx, big, cjson.encode(arr)) end
-      redis.call('HDEL', cx, small)
-    end
+  local ex = bi[3]
+  for i = 1, #si[3] do
+    if #ex < maxEx then ex[#ex + 1] = si[3][i] end
   end
-  local ls, lb = redis.call('HGET', lastk, small), redis.call('HGET', lastk, big)
-  if ls and (not lb or tonumber(ls) > tonumber(lb)) then redis.call('HSET', lastk, big, ls) end
-  redis.call('HDEL', lastk, small)
+  if tonumber(si[1]) > tonumber(bi[1]) then bi[1] = si[1] end
+  putInfo(big, bi)
+  redis.call('HDEL', ci, small)
   redis.call('ZADD', cs, fmt(na + nbs), big)
   redis.call('ZREM', cs, small)
   return big
@@ -168,30 +177,25 @@ end
 -- join
 local seq = fmt(nxt)
 redis.call('HSET', it, seq, sig .. bands .. cmsgpack.pack({timeS, account, pid}))
+redis.call('HSET', cl, seq, cid or fmt(ncl))
 local size
 if cid == nil then
-  -- a new cluster: nothing to read first
+  -- a new cluster of one prompt: its record only
   cid = fmt(ncl); ncl = ncl + 1
-  redis.call('HSET', cl, seq, cid)
-  redis.call('ZADD', base .. 'cm:' .. cid, timeS, seq)
   redis.call('ZADD', cs, 1, cid)
   size = 1
-  if account then redis.call('HSET', base .. 'ca:' .. cid, account, 1) end
-  redis.call('HSET', lastk, cid, timeS)
-  if maxEx > 0 then redis.call('HSET', cx, cid, cjson.encode({text})) end
+  putInfo(cid, {timeS, seq, maxEx > 0 and {text} or {}})
 else
-  redis.call('HSET', cl, seq, cid)
+  local info = getInfo(cid)
+  local changed = info[2] ~= false
+  materialize(cid, info)
   redis.call('ZADD', base .. 'cm:' .. cid, timeS, seq)
   size = tonumber(redis.call('ZINCRBY', cs, 1, cid))
   if account then redis.call('HINCRBY', base .. 'ca:' .. cid, account, 1) end
-  local l = redis.call('HGET', lastk, cid)
-  if not l or time > tonumber(l) then redis.call('HSET', lastk, cid, timeS) end
-  -- a cluster larger than maxExamples has all its examples (each join and merge fills them up)
-  if maxEx > 0 and size <= maxEx then
-    local e = redis.call('HGET', cx, cid)
-    local arr = e and cjson.decode(e) or {}
-    if #arr < maxEx then arr[#arr + 1] = text; redis.call('HSET', cx, cid, cjson.encode(arr)) end
-  end
+  if time > tonumber(info[1]) then info[1] = timeS; changed = true end
+  local ex = info[3]
+  if #ex < maxEx then ex[#ex + 1] = text; changed = true end
+  if changed then putInfo(cid, info) end
 end
 local hset, done = {}, {}
 for j = 1, nb do
@@ -239,9 +243,9 @@ local function evict(hs, blob)
     if c == cid then size = left end
     if left <= 0 then
       redis.call('ZREM', cs, c)
+      redis.call('HDEL', ci, c)
+      -- (no such keys for a cluster that never had a second prompt)
       redis.call('DEL', base .. 'cm:' .. c, base .. 'ca:' .. c)
-      redis.call('HDEL', cx, c)
-      redis.call('HDEL', lastk, c)
     else
       redis.call('ZREM', base .. 'cm:' .. c, hs)
       if rest[2] and redis.call('HINCRBY', base .. 'ca:' .. c, rest[2], -1) <= 0 then redis.call('HDEL', base .. 'ca:' .. c, rest[2]) end
@@ -269,32 +273,47 @@ return {tonumber(cid), size}
 `;
 
 /**
- * CAMPAIGN: one cluster, read atomically. KEYS: meta cs last cx. ARGV: cluster id, "1" to include
- * the member seqs. Returns false for an unknown id, else [size, firstSeen, lastSeen, account
- * counts (flat), examples (JSON), members].
+ * CAMPAIGN: one cluster, read atomically. KEYS: meta cs ci it. ARGV: cluster id, "1" to include
+ * the member seqs, numPerm, bands. Returns false for an unknown id, else [size, firstSeen,
+ * lastSeen, account counts (flat), examples (JSON), members].
  */
 export const CAMPAIGN_LUA = `
-local meta, cs, lastk, cx = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local meta, cs, ci, it = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base = string.sub(meta, 1, -5)
 local cid = ARGV[1]
 local size = redis.call('ZSCORE', cs, cid)
 if not size then return false end
-local first = redis.call('ZRANGE', base .. 'cm:' .. cid, 0, 0, 'WITHSCORES')[2] or '0'
-local members = {}
-if ARGV[2] == '1' then members = redis.call('ZRANGE', base .. 'cm:' .. cid, 0, -1) end
-return {size, first, redis.call('HGET', lastk, cid) or first, redis.call('HGETALL', base .. 'ca:' .. cid),
-  redis.call('HGET', cx, cid) or '', members}
+local info = cmsgpack.unpack(redis.call('HGET', ci, cid))
+local first, acc, members
+if info[2] then
+  local skip = 4 * tonumber(ARGV[3]) + 8 * tonumber(ARGV[4]) + 1
+  local r = cmsgpack.unpack(string.sub(redis.call('HGET', it, info[2]), skip))
+  first = r[1]
+  acc = {}
+  if r[2] then acc = {r[2], '1'} end
+  members = {info[2]}
+else
+  first = redis.call('ZRANGE', base .. 'cm:' .. cid, 0, 0, 'WITHSCORES')[2] or '0'
+  acc = redis.call('HGETALL', base .. 'ca:' .. cid)
+  members = {}
+  if ARGV[2] == '1' then members = redis.call('ZRANGE', base .. 'cm:' .. cid, 0, -1) end
+end
+return {size, first, info[1], acc, cjson.encode(info[3]), members}
 `;
 
 /**
  * MEMBERS: the live seqs of a cluster, ascending, and the caller's id of each (false where none).
- * KEYS: meta it. ARGV: cluster id, numPerm, bands.
+ * KEYS: meta it ci. ARGV: cluster id, numPerm, bands.
  */
 export const MEMBERS_LUA = `
-local meta, it = KEYS[1], KEYS[2]
+local meta, it, ci = KEYS[1], KEYS[2], KEYS[3]
 local base = string.sub(meta, 1, -5)
 local skip = 4 * tonumber(ARGV[2]) + 8 * tonumber(ARGV[3]) + 1
-local seqs = redis.call('ZRANGE', base .. 'cm:' .. ARGV[1], 0, -1)
+local rec = redis.call('HGET', ci, ARGV[1])
+if not rec then return {{}, {}} end
+local solo = cmsgpack.unpack(rec)[2]
+local seqs
+if solo then seqs = {solo} else seqs = redis.call('ZRANGE', base .. 'cm:' .. ARGV[1], 0, -1) end
 if #seqs == 0 then return {{}, {}} end
 table.sort(seqs, function(a, b) return tonumber(a) < tonumber(b) end)
 local ids = {}
@@ -313,12 +332,12 @@ return {seqs, ids}
 
 /**
  * RESET: deletes every key of the detector (all of them are named from the hash tag, so no SCAN
- * is needed). KEYS: meta bk it cl cs last cx. Blocks Redis for time proportional to the clusters.
+ * is needed). KEYS: meta bk it cl cs ci. Blocks Redis for time proportional to the clusters.
  */
 export const RESET_LUA = `
 local base = string.sub(KEYS[1], 1, -5)
 local ids = redis.call('ZRANGE', KEYS[5], 0, -1)
 for i = 1, #ids do redis.call('DEL', base .. 'cm:' .. ids[i], base .. 'ca:' .. ids[i]) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 return #ids
 `;

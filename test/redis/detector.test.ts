@@ -95,10 +95,10 @@ describe("RedisDetector = Detector (one process, standalone Redis)", () => {
       expect(bk).toBeLessThanOrEqual(200 * red.bands);
       expect(cs).toBeLessThanOrEqual(200);
       // fixed keys + at most two per live cluster (members, accounts)
-      expect(keys.length).toBeLessThanOrEqual(7 + 2 * cs);
+      expect(keys.length).toBeLessThanOrEqual(6 + 2 * cs);
       sizes.push(keys.length);
     }
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(7 + 2 * 200);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(6 + 2 * 200);
   });
 
   it("every key carries the detector's hash tag (one Redis Cluster slot)", async () => {
