@@ -95,24 +95,23 @@ const LONG_RUN_GROUPS = 5;
  */
 function joinLongRuns(reps: readonly string[], idx: readonly number[], root: Int32Array): void {
   const find = (x: number): number => { while (root[x] !== x) { root[x] = root[root[x]]; x = root[x]; } return x; };
-  const owner = new Map<number, number[]>(); // window -> templates holding it (up to LONG_RUN_GROUPS)
+  const union = (a: number, b: number): void => { const x = find(a), y = find(b); if (x !== y) { if (x < y) root[y] = x; else root[x] = y; } };
+  // Two passes, so that memory does not grow with the input: the first counts every window in a
+  // count-min sketch (Cormode and Muthukrishnan, J. Algorithms 55(1), 2005: two rows of 2^21
+  // saturating 16-bit counters; counts are never under-estimated), the second keeps exact lists
+  // only for windows the sketch says 5 or more templates may hold.
+  const W = 1 << 21, cms = new Uint16Array(2 * W);
   const h: number[] = [];
-  for (const r of idx) {
+  const windows = (r: number, fn: (k: number) => void): void => {
     const words = reps[r].split(" ");
     h.length = 0;
     for (let i = 0; i <= words.length; i++) {
       const w = i < words.length ? words[i] : SLOT;
       if (w === SLOT || w === "") {
-        // a run of wording ended: windows of LONG_RUN words
         for (let a = 0; a + LONG_RUN <= h.length; a++) {
           let k = 0;
           for (let j = a; j < a + LONG_RUN; j++) k = (Math.imul(k, 0x01000193) + h[j]) | 0;
-          let o = owner.get(k);
-          if (o === undefined) owner.set(k, o = []);
-          if (o.length > 0 && o[o.length - 1] === r) continue; // the same template again
-          if (o.length < LONG_RUN_GROUPS) { o.push(r); if (o.length < LONG_RUN_GROUPS) continue; }
-          else o[LONG_RUN_GROUPS - 1] = r;
-          for (const q of o) { const x = find(q), y = find(r); if (x !== y) { if (x < y) root[y] = x; else root[x] = y; } }
+          fn(k);
         }
         h.length = 0;
         continue;
@@ -121,6 +120,26 @@ function joinLongRuns(reps: readonly string[], idx: readonly number[], root: Int
       for (let c = 0; c < w.length; c++) f = Math.imul(f ^ w.charCodeAt(c), 0x01000193);
       h.push(f);
     }
+  };
+  const cell1 = (k: number): number => (k >>> 11) & (W - 1);
+  const cell2 = (k: number): number => W + (Math.imul(k ^ (k >>> 16), 0x85ebca6b) >>> 11 & (W - 1));
+  for (const r of idx) {
+    windows(r, (k) => {
+      const a = cell1(k), b = cell2(k);
+      if (cms[a] < 0xffff) cms[a]++;
+      if (cms[b] < 0xffff) cms[b]++;
+    });
+  }
+  const owner = new Map<number, number[]>(); // hot window -> templates holding it (up to LONG_RUN_GROUPS)
+  for (const r of idx) {
+    windows(r, (k) => {
+      if (cms[cell1(k)] < LONG_RUN_GROUPS || cms[cell2(k)] < LONG_RUN_GROUPS) return;
+      let o = owner.get(k);
+      if (o === undefined) owner.set(k, o = []);
+      if (o.length > 0 && o[o.length - 1] === r) return; // the same template again
+      if (o.length < LONG_RUN_GROUPS) { o.push(r); if (o.length < LONG_RUN_GROUPS) return; }
+      for (const q of o) union(q, r);
+    });
   }
   for (let r = 0; r < root.length; r++) root[r] = find(r);
 }
@@ -335,6 +354,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   // singletons.
   const first = new Map<number, number>();
   const reps: string[] = [];
+  const rawRep: number[] = []; // 1: the rep is a text of its own (no template), not a template
   const repOf: number[] = [];
   const hollow = (t: string) => t.split(" ").every((w) => w === SLOT || w === "");
   for (let i = 0; i < texts.length; i++) {
@@ -345,6 +365,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
       r = reps.length;
       if (!first.has(g)) first.set(g, r);
       reps.push(hol ? texts[i] : mined.templates[g]);
+      rawRep.push(hol ? 1 : 0);
     }
     repOf.push(r);
   }
@@ -359,7 +380,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   const repRoot = new Int32Array(reps.length);
   for (let r = 0; r < reps.length; r++) repRoot[r] = r;
   for (let k = 0; k < wordyIdx.length; k++) repRoot[wordyIdx[k]] = wordyIdx[subRoots[k]];
-  if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx, repRoot);
+  if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx.filter((r) => rawRep[r] === 0), repRoot);
   const groupOf = Int32Array.from(repOf, (r) => repRoot[r]);
   const { labels, members } = compact(groupOf, texts.length);
   const clusters = members.map((m, id) => {
