@@ -1573,7 +1573,8 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
   const size = new Int32Array(eng.gCount + thinRoot.size);
   for (let i = 0; i < N; i++) size[root[i]]++;
   const within = new U32Map(16, 2);
-  const sub = eng.o.splitSiblings ? splitFamilies(eng, root, size, pool, offs, N, within) : null;
+  // (by default only thin groups are looked at: a family with enough wording stays one group)
+  const sub = splitFamilies(eng, root, size, pool, offs, N, within, eng.o.splitSiblings ? 0 : eng.gCount);
   pool = new Uint32Array(0);
   // labels in order of first member
   const labels = new Int32Array(N);
@@ -1664,14 +1665,14 @@ const CTX_SHARE = 0.7;
  * a column static when its values recur at the template's frequency level. Texts whose sub-key is
  * rare stay in the group. Returns each text's sub-group (a key), or -1; null when nothing splits.
  */
-function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Uint32Array, offs: Int32Array, N: number, within: U32Map): Float64Array | null {
+function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Uint32Array, offs: Int32Array, N: number, within: U32Map, fromRoot: number): Float64Array | null {
   const sc = eng.sc, stamps = new StampSet();
   let any = false;
   // only groups of long texts (the payload regime, as in `skeletonOf`): in short texts (log lines,
   // "Translate into {language}: {text}") a place with a few recurring values is a variable
   const longTexts = new Int32Array(size.length);
   for (let i = 0; i < N; i++) if (offs[i + 1] - offs[i] > eng.o.maxColumns) longTexts[root[i]]++;
-  const big = (r: number): boolean => size[r] >= 2 * SUB_MIN && longTexts[r] * 2 > size[r];
+  const big = (r: number): boolean => r >= fromRoot && size[r] >= 2 * SUB_MIN && longTexts[r] * 2 > size[r];
   for (let i = 0; i < N && !any; i++) any = big(root[i]);
   if (!any) return null;
   // within-group counts of the recurring 3-grams: key mix2(root, gram)
