@@ -23,7 +23,7 @@ import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue } from "./text.js";
 import { templateOf, SLOT } from "./align.js";
-import { mineTemplates } from "./template.js";
+import { mine } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
 export type Cluster = { id: number; size: number; members: number[]; template: string };
@@ -346,7 +346,9 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
     return { labels, clusters };
   }
   const minSupport = o.minSupport;
-  const mined = mineTemplates(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" });
+  // (singletons with fewer than MERGE_MIN_WORDS words of wording take part in nothing below, so
+  // the miner does not build their templates)
+  const mined = mine(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" }, MERGE_MIN_WORDS);
   // Groups whose templates are near-duplicates of each other (Jaccard of the templates' word
   // 3-grams >= 0.8) are one template seen with small variations (a long fixed text whose
   // statistics differ in a place or two): merge them.

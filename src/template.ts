@@ -1442,6 +1442,18 @@ export class TemplateMiner {
  * `templates[label]` its template.
  */
 export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOptions): { labels: Int32Array; templates: string[]; siblings: Uint8Array } {
+  return mine(texts, opts, 0);
+}
+
+/** Stands for the template of a text of its own with some wording (see `mine`). */
+export const THIN_SINGLETON = "\u2026";
+
+/**
+ * `mineTemplates`; a text of its own whose skeleton has fewer than `skipBelow` static tokens gets
+ * THIN_SINGLETON instead of its template (cluster() has no use for those, and building them means
+ * tokenizing most of a large input a second time).
+ */
+export function mine(texts: readonly string[], opts: TemplateMinerOptions | undefined, skipBelow: number): { labels: Int32Array; templates: string[]; siblings: Uint8Array } {
   if (!Array.isArray(texts)) throw new TypeError("mineTemplates: texts must be an array of strings");
   const eng = new Engine(resolve(opts, false), false);
   eng.deferred = true;
@@ -1491,6 +1503,7 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
   const groups = new Int32Array(N);
   const thinKey = new Uint32Array(N);
   const shape = new Uint8Array(N);
+  const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
   const theta = eng.o.minSupport;
   let gc = new Int32Array(1 << 16), bc = new Int32Array(1 << 16);
   const bpos = new Buf();
@@ -1543,8 +1556,9 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
       thinKey[i] = sc.thin;
       // what a singleton's template will need: "" (no token), "<*>" (no wording), or the display
       let wording = 0;
-      for (let p = 0; p < sc.ne && wording === 0; p++) if (sc.elems[p] > SEAM) wording = 1;
+      for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) wording++;
       shape[i] = n === 0 ? 0 : wording === 0 ? 1 : 2;
+      statics[i] = wording > 255 ? 255 : wording;
     }
   }
   // pass 3: merges decided on the complete statistics, then every distinct skeleton joins them
@@ -1594,7 +1608,8 @@ export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOpti
     if (l < 0) {
       l = templates.length;
       labelOf[r] = l;
-      templates.push(eng.gSize[r] > 1 ? eng.template(r, textOf) : shape[i] === 0 ? "" : shape[i] === 1 ? "<*>" : singletonTemplate(eng, texts[i]));
+      templates.push(eng.gSize[r] > 1 ? eng.template(r, textOf) : shape[i] === 0 ? "" : shape[i] === 1 ? "<*>"
+        : statics[i] < skipBelow ? THIN_SINGLETON : singletonTemplate(eng, texts[i]));
     }
     labels[i] = l;
   }
