@@ -44,17 +44,27 @@ export function requireRedis() {
   }
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/** Whether `port` can be bound on 127.0.0.1 now. */
+function canBind(port) {
+  return new Promise((resolve) => {
     const s = net.createServer();
     s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = /** @type {net.AddressInfo} */ (s.address()).port;
-      s.close(() => resolve(port));
-    });
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1, picked at random below Linux's ephemeral range (32768-60999), so
+ * that outgoing connections of this or other processes do not take it between the check and
+ * redis-server's bind (RedisServer.start retries on a port taken all the same).
+ */
+export async function freePort() {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canBind(port)) return port;
+  }
+  throw new Error("no free port found in 20000-31999 on 127.0.0.1");
 }
 
 /** Sends one inline command and resolves with the first reply line ("" on a closed socket). */
@@ -93,19 +103,30 @@ export class RedisServer {
   static async start(opts = {}) {
     requireRedis();
     hookExit();
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), "neardup-redis-"));
-    dirs.add(dir);
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no",
-      "--loglevel", "warning", "--appendonly", opts.aof ? "yes" : "no", "--appendfsync", "always"];
-    if (opts.cluster) {
-      args.push("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", String(await freePort()),
-        "--cluster-node-timeout", "3000");
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const dir = mkdtempSync(join(tmpdir(), "neardup-redis-"));
+      dirs.add(dir);
+      const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no",
+        "--loglevel", "warning", "--appendonly", opts.aof ? "yes" : "no", "--appendfsync", "always"];
+      if (opts.cluster) {
+        let bus = await freePort();
+        while (bus === port) bus = await freePort();
+        args.push("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", String(bus),
+          "--cluster-node-timeout", "3000");
+      }
+      args.push(...(opts.extra ?? []));
+      const s = new RedisServer({ port, dir, args });
+      try {
+        await s.launch();
+        return s;
+      } catch (err) {
+        await s.stop();
+        // another process took the port between the check and the bind: try other ports
+        if (attempt < 5 && /Address already in use/.test(String(err))) continue;
+        throw err;
+      }
     }
-    args.push(...(opts.extra ?? []));
-    const s = new RedisServer({ port, dir, args });
-    await s.launch();
-    return s;
   }
 
   /** Starts (or restarts, on the same port and directory) the process and waits for PONG. */
