@@ -26,8 +26,10 @@
  * prompt is the "solo seq" of its `ci` record. They are made when a second prompt joins
  * ("materialized"), and never dropped again while the cluster lives.
  *
- * The per-cluster keys are built inside the scripts from KEYS[1] (they share its hash tag, so
- * they are in the same slot; Redis 7 checks this at run time and refuses a cross-slot access).
+ * The per-cluster keys are built inside the scripts from KEYS[1]: they share its hash tag, so
+ * they are in the slot of the declared keys, on the node that runs the script (the Redis docs ask
+ * scripts to declare every key in KEYS; keys made at run time cannot be, which is safe only
+ * because the hash tag pins them to the same slot).
  *
  * Why buckets keep only the newest `perBand` prompts: the in-memory Detector visits the newest
  * `maxPerBand` (8) matching prompts of each band. Prompts enter a bucket at the newest end and the
