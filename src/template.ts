@@ -480,6 +480,8 @@ const BLOCK = 32768;
 const LEVEL = 2;
 /** Runs of at least this many tokens in a long text may be payloads. */
 const PAYLOAD_MIN = 8;
+/** Texts each value of a family place must carry (see `familyPlace`). */
+const FAMILY_MIN = 5;
 /** The slot rule yields when a filling has more than this many times the slot version's texts. */
 const SLOT_DOMINANCE = 4;
 /** Static tokens a segment generalisation must leave in place. */
@@ -513,6 +515,7 @@ class Engine {
   private eExact = new Int32Array(1024); // items whose skeleton is exactly this pattern
   private eReg = new Int32Array(1024); // distinct skeletons generalising to this pattern
   private eLong = new Uint8Array(1024); // some value is a long payload segment
+  private eLongText = new Uint8Array(1024); // batch mode: some skeleton registering here is of a long text
   /** Batch mode: merges are decided by settle() once every skeleton is known. */
   deferred = false;
   private eFree: number[] = [];
@@ -754,12 +757,12 @@ class Engine {
         const c = this.eGroup.length * 2, V = this.o.variability;
         this.eGroup = grow32(this.eGroup, c); this.eMerged = grow8(this.eMerged, c); this.eNv = grow32(this.eNv, c);
         this.eRefs = grow32(this.eRefs, c); this.eAlias = grow8(this.eAlias, c);
-        this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c);
+        this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c); this.eLongText = grow8(this.eLongText, c);
         const v = new Uint32Array(c * V); v.set(this.eVals); this.eVals = v;
         const vg = new Int32Array(c * V); vg.set(this.eValGroups); this.eValGroups = vg;
       }
     }
-    this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0;
+    this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0; this.eLongText[e] = 0;
     const p = this.pat.slot(key);
     this.pat.t[p + 1] = e;
     return e;
@@ -837,6 +840,7 @@ class Engine {
       if (x < 0) x = this.newEntry(key);
       this.eRefs[x]++; this.eReg[x]++;
       if (segment && long && len >= PAYLOAD_MIN) this.eLong[x] = 1;
+      if (long) this.eLongText[x] = 1;
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
     });
@@ -882,13 +886,27 @@ class Engine {
     return this.eNv[x] >= this.o.variability;
   }
 
+  /**
+   * A family place, in long texts (the payload regime): 2 or more values, each the skeleton of at
+   * least FAMILY_MIN texts. Variants of one prompt template ("translate the {document | text |
+   * content} below") are one template in the default merge mode, even with fewer than
+   * `variability` values; in short texts (log lines) such values usually name different events.
+   */
+  private familyPlace(x: number, size0: Int32Array): boolean {
+    const H = FAMILY_MIN;
+    if (this.o.splitSiblings || this.eNv[x] < 2 || this.eLongText[x] === 0) return false;
+    const V = this.o.variability;
+    for (let k = 0; k < this.eNv[x]; k++) if (size0[this.eValGroups[x * V + k]] < H) return false;
+    return true;
+  }
+
   /** Batch mode: decides every pattern's merge once all skeletons are known. */
   settle(): void {
     const V = this.o.variability;
     const size0 = this.gSize.slice(0, this.gCount); // skeleton group sizes before any merge
     for (let x = 0; x < this.eCount; x++) {
       if (this.eMerged[x] || this.eNv[x] === 0) continue;
-      if (this.slotRule(x, size0) || this.eNv[x] >= V) this.mergeEntry(x);
+      if (this.slotRule(x, size0) || this.eNv[x] >= V || this.familyPlace(x, size0)) this.mergeEntry(x);
     }
   }
 

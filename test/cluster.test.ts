@@ -148,3 +148,31 @@ describe("cluster, template mode: campaigns that vary in several places", () => 
     labels.forEach((l, i) => { if (tOf.has(l)) expect(tOf.get(l)).toBe(truth[i]); else tOf.set(l, truth[i]); });
   });
 });
+
+describe("cluster, template mode: adversarial families (variants of one template)", () => {
+  beforeAll(() => initSync());
+  it("synonyms in a few places of a long-payload template stay one campaign, and families stay apart", () => {
+    const rnd = mulberry32(77);
+    const pick = <T,>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+    const W = "time people water words number sound table river music north king money light ocean paper".split(" ");
+    const para = (n: number) => Array.from({ length: n }, () => pick(W) + pick(["", "ing", "s", "ed", "er"])).join(" ");
+    const pool = Array.from({ length: 200 }, () => para(40 + Math.floor(rnd() * 80)));
+    const fams = [
+      () => `You are a meticulous translator. Translate the ${pick(["document", "text", "content"])} below into ${pick(["French", "German", "Spanish"])} and ${pick(["keep", "preserve", "maintain"])} the original formatting. ${pick(pool)}`,
+      () => `${pick(pool)} Based on the above, ${pick(["write", "draft", "compose"])} ${pick(["three", "five", "ten"])} quiz questions with answers.`,
+    ];
+    const texts: string[] = [], truth: number[] = [];
+    fams.forEach((f, k) => { for (let i = 0; i < 300; i++) { texts.push(f()); truth.push(k); } });
+    for (let i = 0; i < 300; i++) { texts.push(para(8 + Math.floor(rnd() * 30)) + "?"); truth.push(-1 - i); }
+    const { labels } = cluster(texts, { mode: "template" });
+    for (let k = 0; k < fams.length; k++) {
+      const ls = new Set(labels.filter((_, i) => truth[i] === k));
+      expect(ls.size).toBe(1);
+      const l = [...ls][0];
+      expect(labels.filter((x, i) => x === l && truth[i] !== k).length).toBe(0);
+    }
+    // asked to, the variants come apart
+    const split = cluster(texts, { mode: "template", siblings: "split" });
+    expect(new Set(split.labels.filter((_, i) => truth[i] === 0)).size).toBeGreaterThan(1);
+  });
+});
