@@ -7,7 +7,7 @@
 // ("Given the following passage {P} summarize it ..." / "... proofread it ..."). By default
 // (`siblings: 'merge'`) neardup reports a family as one campaign, so F1 is given against both
 // truths: per template and per family; `--siblings split` asks for one cluster per template.
-// Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000] [--siblings merge|split]
+// Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000] [--siblings merge|split] [--stream]
 import { makeTemplateBench, evade, makeRng } from './prompt-generator.mjs';
 
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
@@ -16,7 +16,20 @@ initSync();
 // what users get: cluster(texts, { mode: 'template' })
 const si = process.argv.indexOf('--siblings');
 const siblings = si > 0 ? process.argv[si + 1] : 'merge';
-const mineTemplates = (texts) => { const r = cluster(texts, { mode: 'template', siblings }); return { labels: r.labels, templates: r.clusters.map((c) => c.template) }; };
+const stream = process.argv.includes('--stream'); // the streaming Detector instead of cluster()
+const { Detector } = await import('../dist/index.js');
+const streamed = (texts) => {
+  const d = new Detector({ mode: 'template' });
+  const ids = Int32Array.from(texts, (t, i) => d.add(t, { time: i }).clusterId);
+  // a prompt's cluster may have merged into another since: follow it through the final clusters
+  const now = new Int32Array(texts.length).fill(-1);
+  const templates = [];
+  for (const c of d.clusters()) { for (const m of c.members) now[m] = templates.length; templates.push(c.template); }
+  for (let i = 0; i < texts.length; i++) if (now[i] < 0) { now[i] = templates.length; templates.push(texts[i]); }
+  void ids;
+  return { labels: now, templates };
+};
+const mineTemplates = (texts) => { if (stream) return streamed(texts); const r = cluster(texts, { mode: 'template', siblings }); return { labels: r.labels, templates: r.clusters.map((c) => c.template) }; };
 const bench = makeTemplateBench({ templates: arg('templates', 120), fills: arg('fills', 50), organic: arg('organic', 3000) });
 const { texts, truth, kind } = bench;
 
@@ -72,7 +85,7 @@ campaign.forEach((i, k) => { if (labels[N + k] === majorLabel.get(truth[i])) kep
 
 const templated = kind.filter((k) => k === 'template').length;
 console.log(`prompts: ${N} (${bench.templates.length} templates, ${templated} templated, ${organic} organic) + ${campaign.length} evasions; mined in ${ms.toFixed(0)} ms`);
-console.log(`siblings: '${siblings}'`);
+console.log(stream ? 'streaming Detector (template mode)' : `cluster(), siblings: '${siblings}'`);
 console.log(`pairwise, truth = template: precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${f1.toFixed(4)}  (target >= 0.95)`);
 console.log(`pairwise, truth = family:   precision ${fam.precision.toFixed(4)}  recall ${fam.recall.toFixed(4)}  F1 ${fam.f1.toFixed(4)}`);
 console.log(`organic prompts in clusters of 5+: ${organicIn5}; largest cluster with an organic prompt: ${worstOrganic} (target < 5)`);

@@ -391,8 +391,12 @@ export class Detector {
     } else {
       id = this.#miner!.add(seq, text);
       // a group whose template has no word was grouped on nothing: the prompt stands alone (ids
-      // of such singletons are negative, so they never meet the miner's group ids)
-      if (isHollow(this.#miner!.template(id))) id = -1 - this.#nextCluster++;
+      // of such singletons are negative, so they never meet the miner's group ids), and so do the
+      // members it had when a merge left it without wording (as `cluster` splits such a group)
+      if (isHollow(this.#miner!.template(id))) {
+        this.#dissolve(id);
+        id = -1 - this.#nextCluster++;
+      }
     }
     const c = this.#join(seq, id, text);
     this.#evict();
@@ -417,6 +421,25 @@ export class Detector {
     if (time > c.lastSeen) c.lastSeen = time;
     if (c.examples.length < this.maxExamples) c.examples.push(text);
     return c;
+  }
+
+  /** Template mode: every member of cluster `id` becomes a cluster of its own. */
+  #dissolve(id: number): void {
+    const c = this.#clusters.get(id);
+    if (c === undefined) return;
+    this.#clusters.delete(id);
+    for (const seq of c.members) {
+      const slot = seq & (this.#cap - 1);
+      const own = -1 - this.#nextCluster++;
+      const time = this.#time[slot], acct = this.#account[slot];
+      const rec: ClusterRec = { id: own, members: [seq], accounts: new Map(), firstSeen: time, lastSeen: time, examples: [] };
+      if (acct !== undefined) rec.accounts.set(acct, 1);
+      const t = this.maxExamples > 0 ? this.#miner!.text(seq) : undefined;
+      if (t !== undefined) rec.examples.push(t);
+      this.#clusters.set(own, rec);
+      this.#clusterOf[slot] = own;
+      this.#pos[slot] = 0;
+    }
   }
 
   /** Merges cluster `a` and `b`; the larger keeps its id, which is returned. */

@@ -1391,6 +1391,11 @@ export class TemplateMiner {
     return it === undefined ? -1 : this.eng.find(it.group);
   }
 
+  /** The normalized text of a live item (what the miner keeps of it); undefined when not live. */
+  text(item: number): string | undefined {
+    return this.items.get(item)?.text;
+  }
+
   /** Readable template of a group: shared wording with `<*>` for the slots. */
   template(group: number): string {
     const eng = this.eng;
