@@ -480,6 +480,12 @@ const BLOCK = 32768;
 const LEVEL = 2;
 /** Runs of at least this many tokens in a long text may be payloads. */
 const PAYLOAD_MIN = 8;
+/**
+ * A skeleton with fewer than 3 static tokens that cover less than this share of the text is too
+ * thin to group on ("quick question: <*>" over a sentence of its own): as Drain asks for a share
+ * of matching tokens before it groups two log lines (He et al., ICWS 2017, section III-C).
+ */
+const THIN_COVER = 0.25;
 /** Texts each value of a family place must carry (see `familyPlace`). */
 const FAMILY_MIN = 5;
 /** The slot rule yields when a filling has more than this many times the slot version's texts. */
@@ -740,7 +746,7 @@ class Engine {
     for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
     sc.thin = 0;
     if (kept === 0) return 0;
-    if (n > 16 && statics < this.o.minWording) {
+    if ((n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER)) {
       if (statics >= THIN_MIN) sc.thin = hashElems(elems, 0, ne, -1, -1) || 1;
       return 0;
     }
