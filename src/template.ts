@@ -1318,6 +1318,14 @@ function loadMap(r: ByteReader, m: U32Map, what: string, checkVal: (v: number) =
   m.t = fresh.t; m.mask = fresh.mask; m.shift = fresh.shift; m.size = fresh.size;
 }
 
+/**
+ * dst[d .. d+n) = src[s .. s+n): a plain loop, because `set(subarray(...))` makes a view object per
+ * call, which on the per-text paths of a million texts is garbage-collector work.
+ */
+function copyWords(src: Uint32Array, s: number, dst: Uint32Array, d: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[d + k] = src[s + k];
+}
+
 function grow32(a: Int32Array, c: number): Int32Array<ArrayBuffer> { const b = new Int32Array(c); b.set(a); return b; }
 function grow8(a: Uint8Array, c: number): Uint8Array<ArrayBuffer> { const b = new Uint8Array(c); b.set(a); return b; }
 
@@ -1517,7 +1525,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
         const p = new Uint32Array(Math.max(Math.ceil(pool.length * 1.25), used + sc.n));
         p.set(pool.subarray(0, used)); pool = p;
       }
-      pool.set(sc.toks.subarray(0, sc.n), used);
+      copyWords(sc.toks, 0, pool, used, sc.n);
       used += sc.n;
       offs[i + 1] = used;
       distinct(sc.bigrams, bigrams(sc), bk);
@@ -1545,9 +1553,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
       sc.ensure(n + 2);
-      sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+      copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       grams(sc);
-      g.set(sc.grams.subarray(0, n), a - base);
+      copyWords(sc.grams, 0, g, a - base, n);
     }
     if (gc.length < total) gc = new Int32Array(Math.max(total, gc.length * 2));
     eng.lookupBlock(eng.df, g, total, gc, part);
@@ -1558,7 +1566,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       let need = false;
       for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) { need = true; break; }
       if (!need) continue;
-      sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+      copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       bigrams(sc);
       const kb = bk.room(2 * n), pb = bpos.room(2 * n);
       for (let j = 0; j < n; j++) {
@@ -1578,7 +1586,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
       sc.ensure(n + 2);
-      sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+      copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       const sg = sc.grams;
       for (let j = 0; j < n; j++) { const c = gc[a - base + j]; sg[j] = c >= theta ? c : 0; }
       groups[i] = eng.assign(eng.skeletonOf(), i);
@@ -1596,7 +1604,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     const g = groups[i];
     if (eng.gRep[g] !== i || eng.gEntry[g] < 0) continue;
     const a = offs[i], n = offs[i + 1] - a;
-    sc.toks.set(pool.subarray(a, a + n));
+    copyWords(pool, a, sc.toks, 0, n);
     sc.n = n;
     eng.skeleton();
     eng.joinMerged(g);
@@ -1723,7 +1731,7 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
   const load = (i: number): number => {
     const a = offs[i], n = offs[i + 1] - a;
     sc.ensure(n + 2);
-    sc.toks.set(pool.subarray(a, a + n)); sc.n = n;
+    copyWords(pool, a, sc.toks, 0, n); sc.n = n;
     grams(sc);
     return n;
   };
