@@ -488,6 +488,10 @@ const PAYLOAD_MIN = 8;
 const THIN_COVER = 0.25;
 /** Texts each value of a family place must carry (see `familyPlace`). */
 const FAMILY_MIN = 5;
+/** A family place's value has at most this many tokens ... */
+const FAMILY_MAX_LEN = 4;
+/** ... and the pattern keeps at least this many static tokens around it ("you are a <*>" does not). */
+const FAMILY_MIN_REST = 6;
 /** The slot rule yields when a filling has more than this many times the slot version's texts. */
 const SLOT_DOMINANCE = 4;
 /** Static tokens a segment generalisation must leave in place. */
@@ -521,7 +525,7 @@ class Engine {
   private eExact = new Int32Array(1024); // items whose skeleton is exactly this pattern
   private eReg = new Int32Array(1024); // distinct skeletons generalising to this pattern
   private eLong = new Uint8Array(1024); // some value is a long payload segment
-  private eLongText = new Uint8Array(1024); // batch mode: some skeleton registering here is of a long text
+  private eLongText = new Uint8Array(1024); // batch mode: a long text registered here with a short value and wording around it (see `familyPlace`)
   /** Batch mode: merges are decided by settle() once every skeleton is known. */
   deferred = false;
   private eFree: number[] = [];
@@ -841,12 +845,15 @@ class Engine {
     // this skeleton is the slot version of a pattern other skeletons generalise to: merge them
     if (!this.deferred && this.eNv[e] > 0 && this.slotRule(e)) this.mergeEntry(e);
     const long = sc.n > this.o.maxColumns;
+    let statics = 0;
+    for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) statics++;
     this.forEachGeneralisation(sc.elems, sc.ne, (key, value, segment, len) => {
       let x = this.entry(key);
       if (x < 0) x = this.newEntry(key);
       this.eRefs[x]++; this.eReg[x]++;
       if (segment && long && len >= PAYLOAD_MIN) this.eLong[x] = 1;
-      if (long) this.eLongText[x] = 1;
+      // a variant place: a long text (the payload regime), a short value, real wording around it
+      if (long && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eLongText[x] = 1;
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
     });

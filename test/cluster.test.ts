@@ -176,3 +176,25 @@ describe("cluster, template mode: adversarial families (variants of one template
     expect(new Set(split.labels.filter((_, i) => truth[i] === 0)).size).toBeGreaterThan(1);
   });
 });
+
+describe("cluster, template mode: different templates with a common opening", () => {
+  beforeAll(() => initSync());
+  it("'You are a helpful assistant. Summarize ...' and 'You are a senior software engineer. Review ...' stay apart", async () => {
+    // the benchmark corpus (50 templates, 20 % of prompts): before the guard on family places,
+    // these two became one cluster "you are a <*>"
+    const { makeCorpus } = await import("../bench/corpus.mjs");
+    const texts: string[] = makeCorpus(20000, 1);
+    const { labels } = cluster(texts, { mode: "template" });
+    const kind = (t: string) => (t.startsWith("You are a helpful assistant.") ? 1 : t.startsWith("You are a senior software engineer.") ? 2 : 0);
+    const seen = new Map<number, number>();
+    let pairs = 0;
+    for (let i = 0; i < texts.length; i++) {
+      const k = kind(texts[i]);
+      if (k === 0) continue;
+      const o = seen.get(labels[i]);
+      if (o === undefined) seen.set(labels[i], k);
+      else { expect(o).toBe(k); pairs++; }
+    }
+    expect(pairs).toBeGreaterThan(50);
+  });
+});
