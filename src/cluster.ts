@@ -356,18 +356,24 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   // singletons.
   const first = new Map<number, number>();
   const reps: string[] = [];
-  const rawRep: number[] = []; // 1: the rep is a text of its own (no template), not a template
+  // rawRep: 1 when the rep is a text of its own (no template), not a template; 2 when that text
+  // was alone in the miner too (no 3-gram of it recurs, so it cannot be a near-duplicate of
+  // anything: it is not signed)
+  const rawRep: number[] = [];
   const repOf: number[] = [];
   const hollow = (t: string) => t.split(" ").every((w) => w === SLOT || w === "");
+  const groupSize = new Int32Array(mined.templates.length);
+  for (let i = 0; i < texts.length; i++) groupSize[mined.labels[i]]++;
+  const hollowGroup = mined.templates.map(hollow);
   for (let i = 0; i < texts.length; i++) {
     const g = mined.labels[i];
     let r = first.get(g);
-    const hol = hollow(mined.templates[g]);
+    const hol = hollowGroup[g];
     if (r === undefined || hol) {
       r = reps.length;
       if (!first.has(g)) first.set(g, r);
       reps.push(hol ? texts[i] : mined.templates[g]);
-      rawRep.push(hol ? 1 : 0);
+      rawRep.push(hol ? (groupSize[g] === 1 ? 2 : 1) : 0);
     }
     repOf.push(r);
   }
@@ -377,7 +383,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   for (const [g, r] of first) sibling[r] = mined.siblings[g];
   // (only those are signed: most reps of a large input are one-off texts with little wording)
   const wordyIdx: number[] = [];
-  for (let r = 0; r < reps.length; r++) if (sibling[r] === 0 && hasWords(reps[r], MERGE_MIN_WORDS)) wordyIdx.push(r);
+  for (let r = 0; r < reps.length; r++) if (sibling[r] === 0 && rawRep[r] !== 2 && hasWords(reps[r], MERGE_MIN_WORDS)) wordyIdx.push(r);
   const subRoots = nearDuplicateRoots(wordyIdx.map((r) => reps[r]), TEMPLATE_MERGE);
   const repRoot = new Int32Array(reps.length);
   for (let r = 0; r < reps.length; r++) repRoot[r] = r;
