@@ -356,14 +356,11 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   // singletons.
   const first = new Map<number, number>();
   const reps: string[] = [];
-  // rawRep: 1 when the rep is a text of its own (no template), not a template; 2 when that text
-  // was alone in the miner too (no 3-gram of it recurs, so it cannot be a near-duplicate of
-  // anything: it is not signed)
+  // rawRep: 1 when the rep is a text of its own (no template), not a template; 2 when no 3-gram of
+  // that text recurs, so that it cannot be a near-duplicate of anything (it is not signed)
   const rawRep: number[] = [];
   const repOf: number[] = [];
   const hollow = (t: string) => t.split(" ").every((w) => w === SLOT || w === "");
-  const groupSize = new Int32Array(mined.templates.length);
-  for (let i = 0; i < texts.length; i++) groupSize[mined.labels[i]]++;
   const hollowGroup = mined.templates.map(hollow);
   for (let i = 0; i < texts.length; i++) {
     const g = mined.labels[i];
@@ -373,7 +370,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
       r = reps.length;
       if (!first.has(g)) first.set(g, r);
       reps.push(hol ? texts[i] : mined.templates[g]);
-      rawRep.push(hol ? (groupSize[g] === 1 ? 2 : 1) : 0);
+      rawRep.push(hol ? (mined.recurring[i] === 0 ? 2 : 1) : 0);
     }
     repOf.push(r);
   }

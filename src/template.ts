@@ -1486,7 +1486,8 @@ export class TemplateMiner {
  * `templates[label]` its template.
  */
 export function mineTemplates(texts: readonly string[], opts?: TemplateMinerOptions): { labels: Int32Array; templates: string[]; siblings: Uint8Array } {
-  return mine(texts, opts, 0);
+  const { labels, templates, siblings } = mine(texts, opts, 0);
+  return { labels, templates, siblings };
 }
 
 /** Stands for the template of a text of its own with some wording (see `mine`). */
@@ -1497,7 +1498,7 @@ export const THIN_SINGLETON = "\u2026";
  * THIN_SINGLETON instead of its template (cluster() has no use for those, and building them means
  * tokenizing most of a large input a second time).
  */
-export function mine(texts: readonly string[], opts: TemplateMinerOptions | undefined, skipBelow: number): { labels: Int32Array; templates: string[]; siblings: Uint8Array } {
+export function mine(texts: readonly string[], opts: TemplateMinerOptions | undefined, skipBelow: number): { labels: Int32Array; templates: string[]; siblings: Uint8Array; recurring: Uint8Array } {
   if (!Array.isArray(texts)) throw new TypeError("mineTemplates: texts must be an array of strings");
   const eng = new Engine(resolve(opts, false), false);
   eng.deferred = true;
@@ -1548,6 +1549,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const thinKey = new Uint32Array(N);
   const shape = new Uint8Array(N);
   const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
+  // 1 when at least half of the text's 3-grams recur (in minSupport texts): a text with fewer
+  // cannot be a near-duplicate (Jaccard >= 0.8 shares 80 % of its 3-grams) of anything
+  const recurring = new Uint8Array(N);
   const theta = eng.o.minSupport;
   let gc = new Int32Array(1 << 16), bc = new Int32Array(1 << 16);
   const bpos = new Buf();
@@ -1570,9 +1574,10 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     bk.n = 0; bpos.n = 0;
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
-      let need = false;
-      for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) { need = true; break; }
-      if (!need) continue;
+      let rec = 0;
+      for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) rec++;
+      if (rec === 0) continue;
+      if (rec * 2 >= n) recurring[i] = 1;
       copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       bigrams(sc);
       const kb = bk.room(2 * n), pb = bpos.room(2 * n);
@@ -1669,7 +1674,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   }
   const siblings = new Uint8Array(templates.length);
   for (const l of subLabel.values()) siblings[l] = 1;
-  return { labels, templates, siblings };
+  return { labels, templates, siblings, recurring };
 }
 
 /**
