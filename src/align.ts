@@ -12,6 +12,18 @@ import { normalizeText } from "./text.js";
 
 export const SLOT = "<*>";
 
+/** Words of a template other than the slot mark `<*>`. */
+export function wordsIn(template: string): number {
+  let n = 0;
+  for (const w of template.split(" ")) if (w !== SLOT && w !== "") n++;
+  return n;
+}
+
+/** A template with no word at all ("<*>", or empty): grouped on nothing. */
+export function isHollow(template: string): boolean {
+  return wordsIn(template) === 0;
+}
+
 /** Tokens of a text for templates: normalized, split on whitespace. */
 export function templateTokens(text: string): string[] {
   return normalizeText(text).split(/\s+/u).filter((t) => t.length > 0);

@@ -10,7 +10,7 @@
  */
 import { cluster, type ClusterOptions } from "./cluster.js";
 import type { Campaign, PromptMeta } from "./detector.js";
-import { templateOf } from "./align.js";
+import { templateOf, wordsIn } from "./align.js";
 import { checkOptions, describeValue, intOption } from "./text.js";
 
 /** Options of `campaigns`: those of `cluster`, plus the Detector's flagging and examples. */
@@ -109,10 +109,4 @@ export function campaigns(texts: readonly string[], metas?: readonly (PromptMeta
 
 function copy(c: Campaign): Campaign {
   return { ...c, members: c.members.slice(), topAccounts: c.topAccounts.map(([a, n]) => [a, n] as [string, number]), examples: c.examples.slice() };
-}
-
-function wordsIn(template: string): number {
-  let n = 0;
-  for (const w of template.split(" ")) if (w !== "<*>" && w !== "") n++;
-  return n;
 }

@@ -22,7 +22,7 @@
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue } from "./text.js";
-import { templateOf, SLOT } from "./align.js";
+import { templateOf, isHollow, SLOT } from "./align.js";
 import { mine } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
@@ -360,8 +360,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   // that text recurs, so that it cannot be a near-duplicate of anything (it is not signed)
   const rawRep: number[] = [];
   const repOf: number[] = [];
-  const hollow = (t: string) => t.split(" ").every((w) => w === SLOT || w === "");
-  const hollowGroup = mined.templates.map(hollow);
+  const hollowGroup = mined.templates.map(isHollow);
   for (let i = 0; i < texts.length; i++) {
     const g = mined.labels[i];
     let r = first.get(g);
@@ -392,7 +391,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
     const g = mined.labels[m[0]];
     // one whole miner group: its template; a single text: the text; merged groups: aligned anew
     const whole = m.length === 1 ? texts[m[0]]
-      : m.every((i) => mined.labels[i] === g) && !hollow(mined.templates[g]) ? mined.templates[g]
+      : m.every((i) => mined.labels[i] === g) && !isHollow(mined.templates[g]) ? mined.templates[g]
       : templateOf(m.map((i) => texts[i]));
     return { id, size: m.length, members: m, template: whole };
   });

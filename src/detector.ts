@@ -15,7 +15,7 @@
 import { MinHasher } from "./minhash.js";
 import { LshIndex } from "./lsh.js";
 import { TemplateMiner } from "./template.js";
-import { templateOf } from "./align.js";
+import { templateOf, wordsIn, isHollow } from "./align.js";
 import { checkOptions, describeValue, intOption } from "./text.js";
 import { BodyBuilder, SnapshotError, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
 import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
@@ -531,15 +531,6 @@ export class Detector {
 /** Below this many words a template is too thin to show. */
 const MIN_TEMPLATE_WORDS = 3;
 
-function wordsIn(template: string): number {
-  let n = 0;
-  for (const w of template.split(" ")) if (w !== "<*>" && w !== "") n++;
-  return n;
-}
-
-function isHollow(template: string): boolean {
-  return template.split(" ").every((w) => w === "<*>" || w === "");
-}
 
 function checkMeta(meta: unknown, where: string): PromptMeta {
   const m = checkOptions(meta, ["id", "account", "time"], where) as PromptMeta;

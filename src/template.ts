@@ -49,7 +49,7 @@
  * group into the newly recognised one (reported through `onMerge`).
  */
 import { normalizeText } from "./text.js";
-import { templateOf } from "./align.js";
+import { templateOf, isHollow } from "./align.js";
 
 /** Options of the template miner (all optional). */
 export interface TemplateMinerOptions {
@@ -1669,7 +1669,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     for (const [l, m] of byLabel) {
       const r = root[m[0]];
       const t = templateOf(m.slice(0, 8).map((i) => familyDisplay(eng, texts[i], r, within)), 8);
-      templates[l] = !hollowTemplate(t) ? t : r < eng.gCount ? eng.template(r, textOf) : singletonTemplate(eng, texts[m[0]]);
+      templates[l] = !isHollow(t) ? t : r < eng.gCount ? eng.template(r, textOf) : singletonTemplate(eng, texts[m[0]]);
     }
   }
   const siblings = new Uint8Array(templates.length);
@@ -1692,11 +1692,6 @@ function familyDisplay(eng: Engine, text: string, r: number, within: U32Map): st
     else if (out[out.length - 1] !== "<*>") out.push("<*>");
   }
   return out.join(" ");
-}
-
-function hollowTemplate(t: string): boolean {
-  for (const w of t.split(" ")) if (w !== "<*>" && w !== "") return false;
-  return true;
 }
 
 /** Static tokens a thin skeleton needs to be looked at for siblings at all. */
