@@ -525,7 +525,7 @@ class Engine {
   private eExact = new Int32Array(1024); // items whose skeleton is exactly this pattern
   private eReg = new Int32Array(1024); // distinct skeletons generalising to this pattern
   private eLong = new Uint8Array(1024); // some value is a long payload segment
-  private eLongText = new Uint8Array(1024); // batch mode: a long text registered here with a short value and wording around it (see `familyPlace`)
+  private eVariant = new Uint8Array(1024); // batch mode: a long text registered here with a short value and wording around it (see `familyPlace`)
   /** Batch mode: merges are decided by settle() once every skeleton is known. */
   deferred = false;
   private eFree: number[] = [];
@@ -767,12 +767,12 @@ class Engine {
         const c = this.eGroup.length * 2, V = this.o.variability;
         this.eGroup = grow32(this.eGroup, c); this.eMerged = grow8(this.eMerged, c); this.eNv = grow32(this.eNv, c);
         this.eRefs = grow32(this.eRefs, c); this.eAlias = grow8(this.eAlias, c);
-        this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c); this.eLongText = grow8(this.eLongText, c);
+        this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c); this.eVariant = grow8(this.eVariant, c);
         const v = new Uint32Array(c * V); v.set(this.eVals); this.eVals = v;
         const vg = new Int32Array(c * V); vg.set(this.eValGroups); this.eValGroups = vg;
       }
     }
-    this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0; this.eLongText[e] = 0;
+    this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0; this.eVariant[e] = 0;
     const p = this.pat.slot(key);
     this.pat.t[p + 1] = e;
     return e;
@@ -853,7 +853,7 @@ class Engine {
       this.eRefs[x]++; this.eReg[x]++;
       if (segment && long && len >= PAYLOAD_MIN) this.eLong[x] = 1;
       // a variant place: a long text (the payload regime), a short value, real wording around it
-      if (long && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eLongText[x] = 1;
+      if (long && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eVariant[x] = 1;
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
     });
@@ -906,10 +906,9 @@ class Engine {
    * `variability` values; in short texts (log lines) such values usually name different events.
    */
   private familyPlace(x: number, size0: Int32Array): boolean {
-    const H = FAMILY_MIN;
-    if (this.o.splitSiblings || this.eNv[x] < 2 || this.eLongText[x] === 0) return false;
+    if (this.o.splitSiblings || this.eNv[x] < 2 || this.eVariant[x] === 0) return false;
     const V = this.o.variability;
-    for (let k = 0; k < this.eNv[x]; k++) if (size0[this.eValGroups[x * V + k]] < H) return false;
+    for (let k = 0; k < this.eNv[x]; k++) if (size0[this.eValGroups[x * V + k]] < FAMILY_MIN) return false;
     return true;
   }
 
@@ -1716,7 +1715,7 @@ const CTX_SHARE = 0.7;
  * one place that takes a few established values ("Given the passage {P} summarize it and answer
  * {Q}", "... translate it ...", "... proofread it ..."), which the place-wise merge of step 4
  * joins like a slot. Within a group of m texts, a 3-gram is key wording when it recurs in at least
- * max(SUB_MIN, m / 64) of the group's texts and nearly all of its occurrences in the whole input lie
+ * max(SUB_MIN, m / SUB_SHARE) of the group's texts and nearly all of its occurrences in the whole input lie
  * inside the group (a payload reused under other templates does not); each text's sub-key is its
  * set of key 3-grams. The group is split when the sub-keys shared by SUB_MIN or more texts cover at
  * least SUB_COVER of it, i.e. when the varying place has no long tail of one-off values, which is
