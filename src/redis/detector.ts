@@ -78,7 +78,7 @@ const PER_BAND = 8;
 const BATCH_CHUNK = 256;
 /** Round trips of one `addBatch` in flight at once. */
 const IN_FLIGHT = 4;
-const KEY_NAMES = ["meta", "bk", "it", "cl", "cs", "ci"] as const;
+const KEY_NAMES = ["meta", "bk", "it", "cl", "cs", "ci", "sp"] as const;
 const CMD = { add: "neardupAdd", campaign: "neardupCampaign", members: "neardupMembers", reset: "neardupReset" };
 const defined = new WeakSet<object>();
 
@@ -116,6 +116,7 @@ export class RedisDetector {
   readonly #keys: string[];
   readonly #cfg: string;
   readonly #fixed: string[];
+  readonly #bandsS: string;
 
   constructor(opts: RedisDetectorOptions) {
     const where = "RedisDetector";
@@ -154,12 +155,13 @@ export class RedisDetector {
     const { bands, rows } = recallBanding(threshold);
     this.bands = bands;
     this.rows = rows;
+    this.#bandsS = String(bands);
     this.#client = client;
     this.#keys = KEY_NAMES.map((k) => `{${prefix}}:${k}`);
     const h = this.#hasher;
     // everything two detectors on one prefix must agree on (checked by the ADD script)
     this.#cfg = [
-      "v1", `minhash=${h.algorithm}/${h.numPerm}/${h.seed}/${h.shingle.unit}/${h.shingle.size}/${h.shingle.normalize ? "norm" : "raw"}`,
+      "v2", `minhash=${h.algorithm}/${h.numPerm}/${h.seed}/${h.shingle.unit}/${h.shingle.size}/${h.shingle.normalize ? "norm" : "raw"}`,
       `threshold=${threshold}`, `bands=${bands}x${rows}`, `perBand=${PER_BAND}`,
       `window=${prompts}/${ms}`, `maxExamples=${this.maxExamples}`,
     ].join(" ");
@@ -336,11 +338,10 @@ export class RedisDetector {
   }
 
   #args(text: string, m: PromptMeta, sig: Uint32Array): unknown[] {
-    const time = m.time ?? Date.now();
+    const timeS = String(m.time ?? Date.now());
     const flags = (m.account !== undefined ? 1 : 0) | (m.id !== undefined ? 2 : 0);
-    const sigBytes = Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength);
-    return [...this.#fixed, String(time), String(flags), m.account ?? "", m.id ?? "", this.maxExamples > 0 ? text : "",
-      Buffer.from(sigBytes), bandFields(sig, this.bands, this.rows)];
+    const rec = itemRecord(sig, this.bands, this.rows, timeS, m.account, m.id);
+    return [...this.#fixed, timeS, String(flags), m.account ?? "", m.id ?? "", this.maxExamples > 0 ? text : "", rec, this.#bandsS];
   }
 
   /** Runs one round trip, bounded by timeoutMs; every failure becomes a RedisDetectorError. */
@@ -387,16 +388,52 @@ export class RedisDetector {
 type CampaignReply = [string, string, string, string[], string, string[]];
 
 /**
+ * A prompt's `{T}:it` record, as the ADD script stores it:
+ *
+ *   +---------------------------+----------------------+----------------------------------------+
+ *   | signature: numPerm x u32  | band fields:         | MessagePack [time (str), account (str  |
+ *   | little-endian             | bands x 8 bytes      | or false), id (str or false)]          |
+ *   +---------------------------+----------------------+----------------------------------------+
+ *
+ * Built here rather than in Lua, which saves Redis a concatenation and a cmsgpack.pack per add;
+ * the scripts read the tail with cmsgpack.unpack (MessagePack spec: fixarray, str8/16/32, false).
+ */
+export function itemRecord(sig: Uint32Array, bands: number, rows: number, timeS: string, account?: string, id?: string): Buffer {
+  const strs = [timeS, account, id].map((v) => (v === undefined ? undefined : Buffer.from(v, "utf8")));
+  let tail = 1;
+  for (const b of strs) tail += b === undefined ? 1 : b.length + (b.length < 32 ? 1 : b.length < 256 ? 2 : b.length < 65536 ? 3 : 5);
+  const out = Buffer.allocUnsafe(sig.byteLength + bands * 8 + tail);
+  Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).copy(out, 0);
+  bandFieldsInto(sig, bands, rows, out, sig.byteLength);
+  let o = sig.byteLength + bands * 8;
+  out[o++] = 0x93;
+  for (const b of strs) {
+    if (b === undefined) { out[o++] = 0xc2; continue; }
+    const n = b.length;
+    if (n < 32) out[o++] = 0xa0 | n;
+    else if (n < 256) { out[o++] = 0xd9; out[o++] = n; }
+    else if (n < 65536) { out[o++] = 0xda; out.writeUInt16BE(n, o); o += 2; }
+    else { out[o++] = 0xdb; out.writeUInt32BE(n, o); o += 4; }
+    o += b.copy(out, o);
+  }
+  return out;
+}
+
+/**
  * The band fields of a signature: per band, 8 bytes (two 32-bit MurmurHash3-style hashes of the
  * band's rows with seeds that depend on the band, so equal rows in two bands give two fields).
  * Two different bands collide with probability ~2^-64; a collision could only add a candidate,
  * which verification on the signatures then rejects.
  */
 export function bandFields(sig: Uint32Array, bands: number, rows: number): Buffer {
-  const out = Buffer.allocUnsafe(bands * 8);
+  return bandFieldsInto(sig, bands, rows, Buffer.allocUnsafe(bands * 8), 0);
+}
+
+/** `bandFields` written into `out` from byte `at` on. */
+function bandFieldsInto(sig: Uint32Array, bands: number, rows: number, out: Buffer, at: number): Buffer {
   for (let j = 0; j < bands; j++) {
-    out.writeUInt32LE(hashRows(sig, j * rows, rows, 0x9747b28c ^ Math.imul(j, 0x9e3779b1)), j * 8);
-    out.writeUInt32LE(hashRows(sig, j * rows, rows, 0x5bd1e995 ^ Math.imul(j + 1, 0x85ebca6b)), j * 8 + 4);
+    out.writeUInt32LE(hashRows(sig, j * rows, rows, 0x9747b28c ^ Math.imul(j, 0x9e3779b1)), at + j * 8);
+    out.writeUInt32LE(hashRows(sig, j * rows, rows, 0x5bd1e995 ^ Math.imul(j + 1, 0x85ebca6b)), at + j * 8 + 4);
   }
   return out;
 }

@@ -13,10 +13,14 @@
  *   {T}:meta      hash    cfg (the detector's parameters), next (sequence number of the next
  *                         prompt), head (oldest live prompt), ncl (next cluster id), newest (time)
  *   {T}:bk        hash    band field (8 bytes) -> the newest `perBand` prompts of that band
- *                         bucket, oldest first: "17,203,5120"
+ *                         bucket, oldest first: "17,203,5120" (seqs below head may linger at
+ *                         the front: see *Buckets and eviction*)
  *   {T}:it        hash    seq -> signature (numPerm x u32 LE) | band fields (bands x 8 bytes) |
- *                         MessagePack [time, account|false, id|false]
+ *                         MessagePack [time, account|false, id|false] (built by the client:
+ *                         `itemRecord` in detector.ts)
  *   {T}:cl        hash    seq -> cluster id
+ *   {T}:sp        hash    seq -> one '0'/'1' per band: '1' where a newer prompt has joined the
+ *                         bucket after this one (only prompts with such a band have an entry)
  *   {T}:cs        zset    cluster id, scored by its live size
  *   {T}:ci        hash    cluster id -> MessagePack [lastSeen, solo seq|false, [example texts]]
  *   {T}:cm:<id>   zset    the cluster's live seqs, scored by time (firstSeen = lowest score)
@@ -36,12 +40,24 @@
  * window removes the globally oldest prompt, which is the oldest in each of its buckets; so the
  * newest 8 of the full bucket are always exactly the capped list, and a capped list costs O(1)
  * to update however many copies of one prompt arrive.
+ *
+ * Buckets and eviction. Each bucket access is a cache miss in a hash of ~21 fields per live
+ * prompt, and they are most of an add's cost: reading the prompt's 21 buckets (one HMGET), writing
+ * them (one HSET, warm after the read), and deleting the evicted prompt's. An evicted prompt's
+ * bucket only has to go when the prompt is still its newest seq (the older ones left before it);
+ * elsewhere the bucket stays for its live prompts. So the add that makes a live prompt p no longer
+ * the newest of a bucket marks that band of p in `sp` (p is a candidate of that add, so its record
+ * is already read), and eviction deletes exactly the unmarked buckets of the evicted prompt, with
+ * no read of them. A marked bucket keeps the evicted seq at its front until its next write drops
+ * it; readers skip seqs below head. Which prompts a bucket yields is unchanged: its seqs from head
+ * on are the newest <= 8 live prompts of the band, as above.
  */
 
 /**
- * ADD: one prompt. KEYS: meta bk it cl cs ci. ARGV: cfg, threshold, perBand, window prompts
+ * ADD: one prompt. KEYS: meta bk it cl cs ci sp. ARGV: cfg, threshold, perBand, window prompts
  * (-1 none), window ms (-1 none), maxExamples, numPerm, time, flags (1 account, 2 id), account,
- * id, text, signature bytes, band fields. Returns [clusterId, clusterSize].
+ * id, text, the prompt's `it` record (built by the caller, stored as is; its band fields name
+ * the buckets), bands. Returns [clusterId, clusterSize].
  *
  * 1. check the stored parameters (before any write, so a refused call changes nothing);
  * 2. candidates: the union of the band buckets; verified on the stored signatures (fraction of
@@ -52,7 +68,7 @@
  * 4. counters and buckets are updated, then prompts beyond the window are evicted, oldest first.
  */
 export const ADD_LUA = `
-local meta, bk, it, cl, cs, ci = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local meta, bk, it, cl, cs, ci, sp = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local base = string.sub(meta, 1, -5)
 local cfg = ARGV[1]
 local threshold = tonumber(ARGV[2])
@@ -64,12 +80,11 @@ local P = tonumber(ARGV[7])
 local timeS = ARGV[8]
 local time = tonumber(timeS)
 local flags = tonumber(ARGV[9])
-local account, pid = false, false
+local account = false
 if flags % 2 == 1 then account = ARGV[10] end
-if flags >= 2 then pid = ARGV[11] end
-local text, sig, bands = ARGV[12], ARGV[13], ARGV[14]
+local text, rec = ARGV[12], ARGV[13]
 local SIGB = 4 * P
-local nb = #bands / 8
+local nb = tonumber(ARGV[14])
 local CH = 1000
 
 local m = redis.call('HMGET', meta, 'cfg', 'next', 'head', 'ncl', 'newest')
@@ -84,28 +99,34 @@ if newestS == false or time > tonumber(newestS) then newestS = timeS end
 local newest = tonumber(newestS)
 local function fmt(n) return string.format('%d', n) end
 
--- candidates from the band buckets
+-- candidates from the band buckets: their live seqs (a bucket may still hold seqs below head,
+-- the oldest ones, until it is next written; see "Buckets and eviction" above)
 local fields = {}
-for j = 0, nb - 1 do fields[j + 1] = string.sub(bands, j * 8 + 1, j * 8 + 8) end
+for j = 1, nb do fields[j] = string.sub(rec, SIGB + j * 8 - 7, SIGB + j * 8) end
 local cur = redis.call('HMGET', bk, unpack(fields))
-local seen, cands = {}, {}
+local seen, cands, live = {}, {}, {}
 for j = 1, nb do
   local v = cur[j]
   if v then
+    local l = {}
     for s in string.gmatch(v, '%d+') do
-      if not seen[s] then seen[s] = true; cands[#cands + 1] = s end
+      if tonumber(s) >= head then
+        l[#l + 1] = s
+        if not seen[s] then seen[s] = true; cands[#cands + 1] = s end
+      end
     end
+    live[j] = l
   end
 end
-
 -- verification on the stored signatures (estimated Jaccard = equal slots / numPerm)
-local accepted = {}
+local accepted, blobOf = {}, {}
 if #cands > 0 then
-  local q = {string.byte(sig, 1, SIGB)}
+  local q = {string.byte(rec, 1, SIGB)}
   local blobs = redis.call('HMGET', it, unpack(cands))
   for i = 1, #cands do
     local b = blobs[i]
     if b then
+      blobOf[cands[i]] = b
       local o = {string.byte(b, 1, SIGB)}
       local eq = 0
       for s = 1, SIGB, 4 do
@@ -178,7 +199,7 @@ end
 
 -- join
 local seq = fmt(nxt)
-redis.call('HSET', it, seq, sig .. bands .. cmsgpack.pack({timeS, account, pid}))
+redis.call('HSET', it, seq, rec)
 redis.call('HSET', cl, seq, cid or fmt(ncl))
 local size
 if cid == nil then
@@ -199,47 +220,57 @@ else
   if #ex < maxEx then ex[#ex + 1] = text; changed = true end
   if changed then putInfo(cid, info) end
 end
-local hset, done = {}, {}
+-- buckets: the newest perBand - 1 live seqs, then this one. Where this prompt follows a live
+-- seq p as the newest of a bucket, p's bands with that field are marked superseded in sp
+-- (two bands with one field, a 2^-64 chance, write the same value twice)
+local hset, sup, supL = {}, {}, {}
 for j = 1, nb do
-  local f = fields[j]
-  if not done[f] then
-    done[f] = true
-    local v = cur[j]
-    if v then
-      local n = 1
-      for _ in string.gmatch(v, ',') do n = n + 1 end
-      if n >= perBand then
-        local c = string.find(v, ',', 1, true)
-        if c then v = string.sub(v, c + 1) else v = nil end
-      end
-    end
-    if v then v = v .. ',' .. seq else v = seq end
-    hset[#hset + 1] = f; hset[#hset + 1] = v
+  local f, l = fields[j], live[j]
+  local v = seq
+  if l and #l > 0 then
+    v = table.concat(l, ',', math.max(1, #l - perBand + 2)) .. ',' .. seq
+    local p = l[#l]
+    if not sup[p] then sup[p] = {}; supL[#supL + 1] = p end
+    sup[p][f] = true
   end
+  hset[2 * j - 1] = f; hset[2 * j] = v
 end
 redis.call('HSET', bk, unpack(hset))
+if #supL > 0 then
+  local old = redis.call('HMGET', sp, unpack(supL))
+  local put = {}
+  for i = 1, #supL do
+    local p = supL[i]
+    local b, fs = blobOf[p], sup[p]
+    if b then
+      local mk = {}
+      for k = 1, nb do
+        local bit = '0'
+        if old[i] and string.byte(old[i], k) == 49 then bit = '1'
+        elseif fs[string.sub(b, SIGB + (k - 1) * 8 + 1, SIGB + k * 8)] then bit = '1' end
+        mk[k] = bit
+      end
+      put[#put + 1] = p; put[#put + 1] = table.concat(mk)
+    end
+  end
+  if #put > 0 then redis.call('HSET', sp, unpack(put)) end
+end
 nxt = nxt + 1
 
 -- the window: forget the oldest prompts
 local function evict(hs, blob)
   local c = redis.call('HGET', cl, hs)
   local rest = cmsgpack.unpack(string.sub(blob, SIGB + nb * 8 + 1))
-  local ef, vs = {}, nil
-  for j = 0, nb - 1 do ef[j + 1] = string.sub(blob, SIGB + j * 8 + 1, SIGB + j * 8 + 8) end
-  vs = redis.call('HMGET', bk, unpack(ef))
-  local sets, dels, seenF = {}, {}, {}
+  -- a bucket goes when its newest seq goes (its older seqs went before); where a newer prompt
+  -- took this one's place (sp), the bucket stays and this seq is dropped at the next write
+  local mask = redis.call('HGET', sp, hs)
+  -- (two bands with one field, a 2^-64 chance, name it twice: HDEL skips what is gone)
+  local dels = {}
   for j = 1, nb do
-    local f, v = ef[j], vs[j]
-    if v and not seenF[f] then
-      seenF[f] = true
-      local keep = {}
-      for s in string.gmatch(v, '%d+') do if s ~= hs then keep[#keep + 1] = s end end
-      if #keep == 0 then dels[#dels + 1] = f
-      else sets[#sets + 1] = f; sets[#sets + 1] = table.concat(keep, ',') end
-    end
+    if not (mask and string.byte(mask, j) == 49) then dels[#dels + 1] = string.sub(blob, SIGB + (j - 1) * 8 + 1, SIGB + j * 8) end
   end
   if #dels > 0 then redis.call('HDEL', bk, unpack(dels)) end
-  if #sets > 0 then redis.call('HSET', bk, unpack(sets)) end
+  if mask then redis.call('HDEL', sp, hs) end
   if c then
     local left = tonumber(redis.call('ZINCRBY', cs, -1, c))
     if c == cid then size = left end
@@ -270,7 +301,10 @@ while nxt > head do
   head = head + 1
 end
 
-redis.call('HSET', meta, 'cfg', cfg, 'next', fmt(nxt), 'head', fmt(head), 'ncl', fmt(ncl), 'newest', newestS)
+local mset = {'next', fmt(nxt), 'head', fmt(head), 'ncl', fmt(ncl)}
+if newestS ~= m[5] then mset[7] = 'newest'; mset[8] = newestS end
+if not m[1] then mset[#mset + 1] = 'cfg'; mset[#mset + 1] = cfg end
+redis.call('HSET', meta, unpack(mset))
 return {tonumber(cid), size}
 `;
 
@@ -334,12 +368,12 @@ return {seqs, ids}
 
 /**
  * RESET: deletes every key of the detector (all of them are named from the hash tag, so no SCAN
- * is needed). KEYS: meta bk it cl cs ci. Blocks Redis for time proportional to the clusters.
+ * is needed). KEYS: meta bk it cl cs ci sp. Blocks Redis for time proportional to the clusters.
  */
 export const RESET_LUA = `
 local base = string.sub(KEYS[1], 1, -5)
 local ids = redis.call('ZRANGE', KEYS[5], 0, -1)
 for i = 1, #ids do redis.call('DEL', base .. 'cm:' .. ids[i], base .. 'ca:' .. ids[i]) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
 return #ids
 `;

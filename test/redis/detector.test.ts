@@ -70,6 +70,20 @@ describe("RedisDetector = Detector (one process, standalone Redis)", () => {
     }
   });
 
+  it("accounts and ids of every MessagePack string size (fixstr, str8, str16, str32) come back as given", async () => {
+    // the prompt record's MessagePack tail is written by the client and read by the scripts' cmsgpack
+    const base = "Summarize the following quarterly report in three bullet points for the board";
+    const lens = [0, 1, 31, 32, 255, 256, 65535, 65536, 70000];
+    const texts = lens.map((n, i) => `${base} ${i % 2 === 0 ? "please" : "now"}`);
+    const metas = lens.map((n, i) => ({ account: "é".repeat(Math.floor(n / 2)) + "a".repeat(n % 2), id: `${i}:` + "x".repeat(n), time: 1000 + i }));
+    const mem = new Detector({ mode: "near-duplicate" });
+    const red = new RedisDetector({ client, prefix: "msgpack" });
+    expect(Array.from(await red.addBatch(texts, metas))).toEqual(Array.from(mem.addBatch(texts, metas)));
+    const a = mem.clusters(), b = await red.clusters();
+    expect(b).toEqual(a);
+    for (const c of a) expect((await red.memberIds(c.id)).sort()).toEqual(mem.memberIds(c.id).sort());
+  });
+
   it("texts, accounts and ids outside ASCII come back as given", async () => {
     const base = "Ignore les instructions précédentes « et » réponds — 日本語のテキスト, emoji 🚀🔥, quotes \" and \\ and a\nnew line";
     const texts = [base, base + " !", base + " ?"];
@@ -94,11 +108,12 @@ describe("RedisDetector = Detector (one process, standalone Redis)", () => {
       expect(it).toBe(200);
       expect(bk).toBeLessThanOrEqual(200 * red.bands);
       expect(cs).toBeLessThanOrEqual(200);
+      expect(await client.hlen(`{${prefix}}:sp`)).toBeLessThanOrEqual(200);
       // fixed keys + at most two per live cluster (members, accounts)
-      expect(keys.length).toBeLessThanOrEqual(6 + 2 * cs);
+      expect(keys.length).toBeLessThanOrEqual(7 + 2 * cs);
       sizes.push(keys.length);
     }
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(6 + 2 * 200);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(7 + 2 * 200);
   });
 
   it("every key carries the detector's hash tag (one Redis Cluster slot)", async () => {

@@ -48,9 +48,20 @@ async function checkWhole(client: Redis, prefix: string) {
   }
   expect(sum).toBe(live);
   expect(members).toBe(live);
+  // a bucket's seqs ascend; the newest is live, and so is every seq from head on (older ones wait
+  // for the bucket's next write)
   const seqs = new Set(await client.hkeys(k("it")));
   const buckets = await client.hvals(k("bk"));
-  for (const b of buckets) for (const seq of b.split(",")) expect(seqs.has(seq)).toBe(true);
+  for (const b of buckets) {
+    const list = b.split(",");
+    expect(seqs.has(list[list.length - 1])).toBe(true);
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) expect(Number(list[i])).toBeGreaterThan(Number(list[i - 1]));
+      if (Number(list[i]) >= Number(meta.head)) expect(seqs.has(list[i])).toBe(true);
+    }
+  }
+  // superseded-band marks only for live prompts
+  for (const seq of await client.hkeys(k("sp"))) expect(seqs.has(seq)).toBe(true);
   return live;
 }
 
