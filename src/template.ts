@@ -486,6 +486,8 @@ const PAYLOAD_MIN = 8;
  * of matching tokens before it groups two log lines (He et al., ICWS 2017, section III-C).
  */
 const THIN_COVER = 0.25;
+/** Group ids are below this (the group count is read back as at most 2^28). */
+const GROUP_SPAN = 2 ** 28;
 /** Texts each value of a family place must carry (see `familyPlace`). */
 const FAMILY_MIN = 5;
 /** A family place's value has at most this many tokens ... */
@@ -798,7 +800,7 @@ class Engine {
         const k = new Uint32Array(c); k.set(this.gKey); this.gKey = k;
       }
     }
-    this.parent[g] = g; this.gSize[g] = 0; this.gNext[g] = g; this.gEntry[g] = -1;
+    this.parent[g] = g; this.gSize[g] = 0; this.gNext[g] = g; this.gEntry[g] = -1; this.gKey[g] = 0;
     this.gSkel[g] = null; this.gRep[g] = rep;
     return g;
   }
@@ -1348,6 +1350,11 @@ export class TemplateMiner {
   private readonly eng: Engine;
   private readonly items = new Map<number, { text: string; group: number }>();
   private readonly revisits: number[] = []; // scratch of add()
+  /**
+   * Live texts by key (tokens with digits masked): count * GROUP_SPAN + a group holding them (one
+   * number per key; count >= 1 while the key has a live text).
+   */
+  private readonly exact = new Map<number, number>();
 
   constructor(opts?: TemplateMinerOptions, onMerge?: (from: number, into: number) => void) {
     this.eng = new Engine(resolve(opts, true), true);
@@ -1366,13 +1373,42 @@ export class TemplateMiner {
     const eng = this.eng, sc = eng.sc;
     const s = normalize(text);
     tokenize(s, sc);
+    const key = this.exactKeyOf(s);
     const revisit = this.revisits;
     revisit.length = 0;
     eng.count(1, item, revisit);
-    const g = eng.assign(eng.skeleton(), s);
+    const h = eng.skeleton();
+    let g = h === 0 ? this.assignExact(s, key) : eng.assign(h, s);
+    // texts identical up to their digits stay in one group, whatever skeleton each got when it came
+    // (copies seen before their wording recurred had a coarser one, or none)
+    const v = this.exact.get(key) ?? 0;
+    if (v !== 0 && eng.find(v % GROUP_SPAN) !== eng.find(g)) g = eng.union(v % GROUP_SPAN, g);
+    this.exact.set(key, (Math.floor(v / GROUP_SPAN) + 1) * GROUP_SPAN + g);
     this.items.set(item, { text: s, group: g });
     for (const w of revisit) if (w !== item) this.revisit(w);
     return eng.find(g);
+  }
+
+  /**
+   * A text without a skeleton (too little wording) joins the live group of texts identical to it up
+   * to their digits, as in batch mining; such a group keeps the text's key in `gKey` and has no
+   * pattern entry, so the key is checked (a freed group id may be reused) before joining.
+   */
+  private assignExact(s: string, key: number): number {
+    const eng = this.eng;
+    const v = this.exact.get(key);
+    if (v !== undefined) { const r = eng.find(v % GROUP_SPAN); eng.gSize[r]++; return r; }
+    const g = eng.assign(0, s);
+    if (eng.sc.n > 0) eng.gKey[g] = key;
+    return g;
+  }
+
+  /** Key of the tokenized text in the scratch: its tokens (digits masked), or the text when all are digits. */
+  private exactKeyOf(s: string): number {
+    const sc = this.eng.sc, n = sc.n;
+    let words = false;
+    for (let j = 0; j < n && !words; j++) words = sc.toks[j] !== WILD;
+    return words ? hashElems(sc.toks, 0, n, -1, -1) : exactKey(s);
   }
 
   /** An earlier item whose n-gram just became recurrent: if it is alone, look again. */
@@ -1383,11 +1419,13 @@ export class TemplateMiner {
     const r = eng.find(it.group);
     if (eng.gSize[r] !== 1) return;
     tokenize(it.text, sc);
+    const key = this.exactKeyOf(it.text);
     const h = eng.skeleton();
     if (h === 0 || h === eng.gKey[it.group]) return;
     const g = eng.assign(h, it.text); // counts the item in its new set
     const into = eng.find(g);
     it.group = g;
+    this.exact.set(key, GROUP_SPAN + g); // the item was alone, so it is its key's only live text
     if (into === eng.find(r)) { eng.gSize[into]--; return; } // the old group was merged in meanwhile
     eng.onMerge?.(r, into);
     eng.release(r); // the old singleton is empty now
@@ -1400,6 +1438,10 @@ export class TemplateMiner {
     this.items.delete(item);
     const eng = this.eng;
     tokenize(it.text, eng.sc);
+    const key = this.exactKeyOf(it.text);
+    const v = this.exact.get(key) ?? GROUP_SPAN;
+    if (v >= 2 * GROUP_SPAN) this.exact.set(key, v - GROUP_SPAN);
+    else this.exact.delete(key);
     eng.count(-1, item, null);
     eng.release(it.group);
     return true;
@@ -1420,6 +1462,9 @@ export class TemplateMiner {
   template(group: number): string {
     const eng = this.eng;
     if (!Number.isInteger(group) || group < 0 || group >= eng.gCount) throw new RangeError(`${WHERE}.template: unknown group ${String(group)}`);
+    const r = eng.find(group);
+    // a group of texts identical up to their digits: the text with its variables masked
+    if (eng.gEntry[r] < 0 && eng.gKey[r] !== 0) return maskedDisplay(eng, eng.gRep[r] as string);
     return eng.template(group, (rep) => rep as string);
   }
 
@@ -1470,6 +1515,12 @@ export class TemplateMiner {
       m.items.set(item, { text, group });
     }
     if (r.left() !== 0) throw r.fail(`${r.left()} bytes are left after the last item`);
+    // the exact-text map, from the live items
+    for (const it of m.items.values()) {
+      tokenize(it.text, eng.sc);
+      const key = m.exactKeyOf(it.text);
+      m.exact.set(key, (Math.floor((m.exact.get(key) ?? 0) / GROUP_SPAN) + 1) * GROUP_SPAN + it.group);
+    }
     return m;
   }
 
@@ -1548,6 +1599,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const thinKey = new Uint32Array(N);
   const shape = new Uint8Array(N);
   const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
+  const exact = new Map<number, number>(); // token-sequence hash -> group, for texts without a skeleton
+  const exactMembers = new Map<number, number[]>(); // such a group (its root) -> its first members (for its template)
   // 1 when at least half of the text's 3-grams recur (in minSupport texts): a text with fewer
   // cannot be a near-duplicate (Jaccard >= 0.8 shares 80 % of its 3-grams) of anything
   const recurring = new Uint8Array(N);
@@ -1600,8 +1653,24 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       const sg = sc.grams;
       for (let j = 0; j < n; j++) { const c = gc[a - base + j]; sg[j] = c >= theta ? c : 0; }
-      groups[i] = eng.assign(eng.skeletonOf(), i);
+      const h = eng.skeletonOf();
+      groups[i] = eng.assign(h, i);
       thinKey[i] = sc.thin;
+      if (h === 0 && n > 0) {
+        // no skeleton to group on: texts identical up to their digits are still one group (texts
+        // that are all digits only when identical)
+        let words = false;
+        for (let j = 0; j < n && !words; j++) words = sc.toks[j] !== WILD;
+        const k = words ? hashElems(sc.toks, 0, n, -1, -1) : exactKey(normalize(texts[i]));
+        const g0 = exact.get(k);
+        if (g0 === undefined) exact.set(k, groups[i]);
+        else {
+          const r = eng.union(g0, groups[i]);
+          let ms = exactMembers.get(r);
+          if (ms === undefined) { ms = [eng.gRep[g0] as number]; exactMembers.set(r, ms); }
+          if (ms.length < 8) ms.push(i);
+        }
+      }
       // what a singleton's template will need: "" (no token), "<*>" (no wording), or the display
       let wording = 0;
       for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) wording++;
@@ -1656,7 +1725,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     if (l < 0) {
       l = templates.length;
       labelOf[r] = l;
-      templates.push(eng.gSize[r] > 1 ? eng.template(r, textOf) : shape[i] === 0 ? "" : shape[i] === 1 ? "<*>"
+      const em = exactMembers.get(r);
+      templates.push(em !== undefined ? maskedDisplay(eng, texts[em[0]]) : eng.gSize[r] > 1 ? eng.template(r, textOf) : shape[i] === 0 ? "" : shape[i] === 1 ? "<*>"
         : statics[i] < skipBelow ? THIN_SINGLETON : singletonTemplate(eng, texts[i]));
     }
     labels[i] = l;
@@ -1824,6 +1894,29 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
     if (ok) split = true; else key[i] = -1;
   }
   return split ? key : null;
+}
+
+/**
+ * A text's tokens with each variable (a token with a digit) as `<*>`: the template of texts
+ * identical up to their digits; a text that is all digits is shown as it is.
+ */
+function maskedDisplay(eng: Engine, text: string): string {
+  const sc = eng.sc, s = normalize(text);
+  tokenize(s, sc);
+  const out: string[] = [];
+  for (let k = 0; k < sc.n; k++) {
+    const t = tokenText(s, sc, k);
+    if (t !== "<*>" || out[out.length - 1] !== "<*>") out.push(t);
+  }
+  const m = out.join(" ");
+  return isHollow(m) ? s.trim().split(/\s+/u).join(" ") : m;
+}
+
+/** A 32-bit key of a string (FNV-1a, then mixed), tagged apart from token-sequence hashes. */
+function exactKey(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return tok(mix2(fmix(h), 0x3c6ef372));
 }
 
 function singletonTemplate(eng: Engine, text: string): string {

@@ -131,6 +131,22 @@ describe("sibling templates (one instruction word apart) over shared payloads", 
   });
 });
 
+describe("texts identical up to their digits", () => {
+  it("are one group even when they have too little wording for a template", () => {
+    // 2 words of wording in 20 tokens is too thin for a skeleton; each copy stood alone before
+    const r = rng(21);
+    const texts: string[] = [];
+    for (let i = 0; i < 200; i++) texts.push(phrase(r, r.int(20, 40)));
+    const dup = `order ${Array.from({ length: 18 }, (_, k) => 100 + k * 7).join(" ")} shipped`;
+    for (let i = 0; i < 15; i++) texts.splice(r.int(0, texts.length), 0, dup);
+    for (let i = 0; i < 5; i++) texts.push(`order ${Array.from({ length: 18 }, () => r.int(1, 999)).join(" ")} shipped`);
+    const { labels, templates } = mineTemplates(texts);
+    const ls = new Set(labels.filter((_, i) => texts[i].startsWith("order ")));
+    expect(ls.size).toBe(1);
+    expect(templates[[...ls][0]]).toBe("order <*> shipped");
+  });
+});
+
 describe("common words are not template wording", () => {
   it("templates filled from the same words as organic text group by their fixed wording only", () => {
     const r = rng(17);
