@@ -5,14 +5,17 @@
 //
 //   throughput  prompts/s per process with addBatch (1,000 prompts a call; the detector sends 256
 //               per round trip), including signing, with 1 and 4 processes on one detector
+//   redis CPU   the servers' used_cpu_user + used_cpu_sys (INFO cpu) over the addBatch phase,
+//               per prompt: the Redis side of an add, which bounds one detector's throughput
 //   latency     add() p50/p99 (one prompt, one round trip), 1 and 4 processes at once
 //   memory      Redis used_memory (INFO memory) per indexed prompt after 1,000,000 prompts, with
 //               the default 3 example texts per cluster and with none
 //
 // Prompts come from bench/corpus.mjs (80% one-off prompts, 20% filled templates), each process a
-// slice of its own. Throughput and latency runs use a window of 20,000 prompts, so once it is full
-// every add also evicts one (the steady state of an endless stream). Each figure is the median of
-// --runs runs; the machine is shared, so run it on a quiet one for stable numbers.
+// slice of its own. Throughput and latency runs use a window of 20,000 prompts, filled (untimed)
+// with 20,000 other prompts first, so every timed add also evicts one: the steady state of an
+// endless stream. Each figure is the median of --runs runs; the machine is shared, so run it on a
+// quiet one for stable numbers.
 //
 //   npm run bench:redis
 //   node bench/redis.bench.mjs [--n 20000] [--latency 3000] [--runs 3] [--memory 1000000] [--part all|speed|memory]
@@ -42,6 +45,11 @@ async function worker(o) {
   const texts = makeCorpus(o.n + o.latency, 1000 + o.index);
   const metas = texts.map((_, i) => ({ account: `a${(i * 7 + o.index) % 5000}`, id: `${o.index}-${i}`, time: 1_700_000_000_000 + i }));
   await d.add("warm up: the scripts are loaded on this connection", { account: "w" });
+  if (o.index === 0) {
+    // fill the window (the other processes wait for "batch", sent once all are ready)
+    const fill = makeCorpus(WINDOW, 99);
+    await d.addBatch(fill, fill.map((_, i) => ({ account: `f${i % 5000}`, time: 1_699_000_000_000 + i })));
+  }
   process.send({ ready: true });
   process.on("message", async (m) => {
     if (m.phase === "batch") {
@@ -69,8 +77,18 @@ function quantile(sorted, q) {
 }
 const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
 
-async function speed(target, label, procs, runs, n, latency, flush) {
-  const rates = [], p50s = [], p99s = [];
+/** Seconds of CPU the servers have used (main thread and background threads). */
+async function serverCpu(servers) {
+  let s = 0;
+  for (const srv of servers) {
+    const info = await srv.cli("info", "cpu");
+    s += Number(/used_cpu_user:([\d.]+)/.exec(info)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)[1]);
+  }
+  return s;
+}
+
+async function speed(target, label, procs, runs, n, latency, flush, servers) {
+  const rates = [], p50s = [], p99s = [], cpus = [];
   for (let run = 0; run < runs; run++) {
     await flush();
     const prefix = `bench-${label}`;
@@ -82,8 +100,10 @@ async function speed(target, label, procs, runs, n, latency, flush) {
     })));
     await next(); // ready
     let waiting = next();
+    const cpu0 = await serverCpu(servers);
     for (const k of kids) k.send({ phase: "batch" });
     const batch = await waiting;
+    cpus.push(((await serverCpu(servers)) - cpu0) * 1e6 / (procs * n));
     waiting = next();
     for (const k of kids) k.send({ phase: "latency" });
     const lat = (await waiting).flatMap((r) => r.lat).sort((a, b) => a - b);
@@ -92,9 +112,11 @@ async function speed(target, label, procs, runs, n, latency, flush) {
     p50s.push(quantile(lat, 0.5));
     p99s.push(quantile(lat, 0.99));
   }
-  const r = { topology: label, processes: procs, ratePerProcess: Math.round(median(rates)), addP50ms: +median(p50s).toFixed(3), addP99ms: +median(p99s).toFixed(3), runs };
+  const r = { topology: label, processes: procs, ratePerProcess: Math.round(median(rates)), redisCpuUsPerPrompt: +median(cpus).toFixed(1),
+    addP50ms: +median(p50s).toFixed(3), addP99ms: +median(p99s).toFixed(3), runs };
   console.log(`${label.padEnd(10)} ${String(procs).padStart(2)} proc  addBatch ${String(r.ratePerProcess).padStart(7)} prompts/s per process` +
-    `  add p50 ${r.addP50ms.toFixed(3)} ms  p99 ${r.addP99ms.toFixed(3)} ms   (runs: ${rates.map(Math.round).join(", ")} /s; p99 ${p99s.map((x) => x.toFixed(2)).join(", ")} ms)`);
+    `  Redis CPU ${r.redisCpuUsPerPrompt.toFixed(1)} µs/prompt  add p50 ${r.addP50ms.toFixed(3)} ms  p99 ${r.addP99ms.toFixed(3)} ms` +
+    `   (runs: ${rates.map(Math.round).join(", ")} /s; ${cpus.map((x) => x.toFixed(1)).join(", ")} µs; p99 ${p99s.map((x) => x.toFixed(2)).join(", ")} ms)`);
   return r;
 }
 
@@ -135,12 +157,12 @@ async function main() {
   try {
     if (values.part !== "memory") {
       const admin = new Redis({ host: "127.0.0.1", port: server.port });
-      for (const procs of [1, 4]) out.results.push(await speed({ port: server.port }, "standalone", procs, runs, n, latency, () => admin.flushall()));
+      for (const procs of [1, 4]) out.results.push(await speed({ port: server.port }, "standalone", procs, runs, n, latency, () => admin.flushall(), [server]));
       admin.disconnect();
       const cluster = await startCluster(3);
       try {
         const flush = () => Promise.all(cluster.nodes.map((s) => s.cli("flushall")));
-        for (const procs of [1, 4]) out.results.push(await speed({ cluster: cluster.startupNodes }, "cluster", procs, runs, n, latency, flush));
+        for (const procs of [1, 4]) out.results.push(await speed({ cluster: cluster.startupNodes }, "cluster", procs, runs, n, latency, flush, cluster.nodes));
       } finally {
         await cluster.stop();
       }
