@@ -166,6 +166,19 @@ describe("RedisDetector refuses what it cannot do", () => {
     expect(await a.size()).toBe(1);
   });
 
+  it("a prefix written by the previous key layout (v1) is refused and left as it is", async () => {
+    const a = new RedisDetector({ client, prefix: "cfg-v1" });
+    await a.add("the first prompt of this detector, long enough to have shingles");
+    const meta = await client.hgetall("{cfg-v1}:meta");
+    expect(meta.cfg).toMatch(/^v2 /);
+    await client.hset("{cfg-v1}:meta", "cfg", meta.cfg.replace(/^v2 /, "v1 "));
+    const before = await client.hgetall("{cfg-v1}:meta");
+    const err = await a.add("another prompt").catch((e: unknown) => e);
+    expect((err as RedisDetectorError).problem).toBe("config");
+    expect((err as Error).message).toMatch(/holds a detector with v1 .* this one has v2 /);
+    expect(await client.hgetall("{cfg-v1}:meta")).toEqual(before);
+  });
+
   it("addBatch signatures from elsewhere give the same ids as signing inside", async () => {
     const { MinHasher } = await import("../../src/index.js");
     const texts = stream.texts.slice(0, 300), metas = stream.metas.slice(0, 300);
