@@ -16,7 +16,7 @@ import { MinHasher } from "./minhash.js";
 import { LshIndex } from "./lsh.js";
 import { TemplateMiner } from "./template.js";
 import { templateOf, wordsIn, isHollow } from "./align.js";
-import { checkOptions, describeValue, intOption } from "./text.js";
+import { checkMeta, checkOptions, describeValue, intOption } from "./text.js";
 import { BodyBuilder, SnapshotError, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
 import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
 
@@ -532,14 +532,3 @@ export class Detector {
 const MIN_TEMPLATE_WORDS = 3;
 
 
-function checkMeta(meta: unknown, where: string): PromptMeta {
-  const m = checkOptions(meta, ["id", "account", "time"], where) as PromptMeta;
-  if (m.id !== undefined && typeof m.id !== "string") throw new TypeError(`${where}: meta.id must be a string, got ${describeValue(m.id)}`);
-  if (m.account !== undefined && typeof m.account !== "string") {
-    throw new TypeError(`${where}: meta.account must be a string, got ${describeValue(m.account)}`);
-  }
-  if (m.time !== undefined && (typeof m.time !== "number" || !Number.isFinite(m.time))) {
-    throw new TypeError(`${where}: meta.time must be a finite number (ms), got ${describeValue(m.time)}`);
-  }
-  return m;
-}

@@ -16,6 +16,8 @@
  * separates words and is a character of its own in char mode.
  */
 
+import type { PromptMeta } from "./detector.js";
+
 /** Shingle units. */
 export type Unit = "word" | "char";
 
@@ -116,4 +118,17 @@ export function resolveShingleOptions(opts: unknown, where: string): ResolvedShi
     throw new TypeError(`${where}: shingle.normalize must be a boolean, got ${describeValue(normalize)}`);
   }
   return { unit, size, normalize };
+}
+
+/** Checks a prompt's metadata (`{ id?, account?, time? }`) for `Detector` and `RedisDetector`. */
+export function checkMeta(meta: unknown, where: string): PromptMeta {
+  const m = checkOptions(meta, ["id", "account", "time"], where) as PromptMeta;
+  if (m.id !== undefined && typeof m.id !== "string") throw new TypeError(`${where}: meta.id must be a string, got ${describeValue(m.id)}`);
+  if (m.account !== undefined && typeof m.account !== "string") {
+    throw new TypeError(`${where}: meta.account must be a string, got ${describeValue(m.account)}`);
+  }
+  if (m.time !== undefined && (typeof m.time !== "number" || !Number.isFinite(m.time))) {
+    throw new TypeError(`${where}: meta.time must be a finite number (ms), got ${describeValue(m.time)}`);
+  }
+  return m;
 }

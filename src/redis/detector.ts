@@ -19,7 +19,7 @@ import { MinHasher } from "../minhash.js";
 import { initSync, usingSimd } from "../kernel.js";
 import { recallBanding } from "../cluster.js";
 import { templateOf } from "../align.js";
-import { checkOptions, describeValue, intOption } from "../text.js";
+import { checkMeta, checkOptions, describeValue, intOption } from "../text.js";
 import type { Campaign, PromptMeta } from "../detector.js";
 import { ADD_LUA, CAMPAIGN_LUA, MEMBERS_LUA, RESET_LUA } from "./scripts.js";
 
@@ -468,14 +468,3 @@ function wrap(err: unknown, what: string, timeoutMs: number): RedisDetectorError
   return new RedisDetectorError("redis", `RedisDetector.${what}: Redis refused the call: ${msg}`, err);
 }
 
-function checkMeta(meta: unknown, where: string): PromptMeta {
-  const m = checkOptions(meta, ["id", "account", "time"], where) as PromptMeta;
-  if (m.id !== undefined && typeof m.id !== "string") throw new TypeError(`${where}: meta.id must be a string, got ${describeValue(m.id)}`);
-  if (m.account !== undefined && typeof m.account !== "string") {
-    throw new TypeError(`${where}: meta.account must be a string, got ${describeValue(m.account)}`);
-  }
-  if (m.time !== undefined && (typeof m.time !== "number" || !Number.isFinite(m.time))) {
-    throw new TypeError(`${where}: meta.time must be a finite number (ms), got ${describeValue(m.time)}`);
-  }
-  return m;
-}
