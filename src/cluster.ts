@@ -21,7 +21,7 @@
  */
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
-import { checkOptions, describeValue } from "./text.js";
+import { checkOptions, describeValue, thresholdOption } from "./text.js";
 import { templateOf, isHollow, SLOT } from "./align.js";
 import { mine } from "./template.js";
 
@@ -331,10 +331,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   if (mode !== "template" && mode !== "near-duplicate") {
     throw new RangeError(`cluster: mode must be 'template' or 'near-duplicate', got ${describeValue(mode)}`);
   }
-  const threshold = o.threshold ?? 0.8;
-  if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
-    throw new RangeError(`cluster: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
-  }
+  const threshold = thresholdOption(o.threshold, "cluster");
   if (mode === "near-duplicate") {
     if (signatures !== undefined && (!(signatures instanceof Uint32Array) || signatures.length !== texts.length * NUM_PERM)) {
       throw new RangeError(`cluster: signatures must be a Uint32Array of texts.length x ${NUM_PERM} slots`);

@@ -16,7 +16,7 @@ import { MinHasher } from "./minhash.js";
 import { LshIndex } from "./lsh.js";
 import { TemplateMiner } from "./template.js";
 import { templateOf, wordsIn, isHollow } from "./align.js";
-import { checkMeta, checkOptions, describeValue, intOption } from "./text.js";
+import { checkMeta, checkOptions, describeValue, intOption, thresholdOption, windowOption } from "./text.js";
 import { BodyBuilder, SnapshotError, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
 import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
 
@@ -108,19 +108,12 @@ export class Detector {
       throw new RangeError(`${where}: mode must be 'template' or 'near-duplicate', got ${describeValue(mode)}`);
     }
     this.mode = mode;
-    const threshold = o.threshold ?? 0.8;
-    if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
-      throw new RangeError(`${where}: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
-    }
+    const threshold = thresholdOption(o.threshold, where);
     this.threshold = threshold;
     this.minClusterSize = intOption(o.minClusterSize, "minClusterSize", 1, 2 ** 31 - 1, 5, where);
     this.maxExamples = intOption(o.maxExamples, "maxExamples", 0, 1000, 3, where);
     this.minSupport = intOption(o.minSupport, "minSupport", 2, 2 ** 31 - 1, 3, where);
-    const w = checkOptions(o.window, ["prompts", "ms"], `${where} (window)`);
-    const prompts = intOption(w.prompts, "window.prompts", 1, 2 ** 31 - 1, Infinity, where);
-    const ms = w.ms ?? Infinity;
-    if (typeof ms !== "number" || !(ms > 0)) throw new RangeError(`${where}: window.ms must be a positive number, got ${describeValue(ms)}`);
-    this.window = Object.freeze({ prompts, ms });
+    this.window = windowOption(o.window, where);
     if (mode === "near-duplicate") {
       this.#hasher = new MinHasher({ numPerm: NUM_PERM });
       // banding for recall (see cluster.ts): candidates then verified on the signatures

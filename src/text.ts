@@ -91,6 +91,24 @@ export function checkOptions(opts: unknown, allowed: readonly string[], where: s
   return opts as Record<string, unknown>;
 }
 
+/** The Jaccard `threshold` option of cluster, Detector and RedisDetector: a number in (0, 1], default 0.8. */
+export function thresholdOption(v: unknown, where: string): number {
+  const threshold = v ?? 0.8;
+  if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
+    throw new RangeError(`${where}: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
+  }
+  return threshold;
+}
+
+/** The `window` option of Detector and RedisDetector: `{ prompts?, ms? }`, each unbounded by default. */
+export function windowOption(v: unknown, where: string): { readonly prompts: number; readonly ms: number } {
+  const w = checkOptions(v, ["prompts", "ms"], `${where} (window)`);
+  const prompts = intOption(w.prompts, "window.prompts", 1, 2 ** 31 - 1, Infinity, where);
+  const ms = w.ms ?? Infinity;
+  if (typeof ms !== "number" || !(ms > 0)) throw new RangeError(`${where}: window.ms must be a positive number, got ${describeValue(ms)}`);
+  return Object.freeze({ prompts, ms });
+}
+
 /** Checks an integer option against [min, max]. */
 export function intOption(v: unknown, name: string, min: number, max: number, dflt: number, where: string): number {
   if (v === undefined) return dflt;

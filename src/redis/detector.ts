@@ -19,7 +19,7 @@ import { MinHasher } from "../minhash.js";
 import { initSync, usingSimd } from "../kernel.js";
 import { recallBanding } from "../cluster.js";
 import { templateOf } from "../align.js";
-import { checkMeta, checkOptions, describeValue, intOption } from "../text.js";
+import { checkMeta, checkOptions, describeValue, intOption, thresholdOption, windowOption } from "../text.js";
 import type { Campaign, PromptMeta } from "../detector.js";
 import { ADD_LUA, CAMPAIGN_LUA, MEMBERS_LUA, RESET_LUA } from "./scripts.js";
 
@@ -134,20 +134,14 @@ export class RedisDetector {
     if (typeof prefix !== "string" || prefix.length === 0 || /[{}]/.test(prefix)) {
       throw new TypeError(`${where}: prefix must be a non-empty string without '{' or '}' (it becomes the keys' hash tag), got ${describeValue(prefix)}`);
     }
-    const threshold = o.threshold ?? 0.8;
-    if (typeof threshold !== "number" || !(threshold > 0 && threshold <= 1)) {
-      throw new RangeError(`${where}: threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
-    }
+    const threshold = thresholdOption(o.threshold, where);
     this.prefix = prefix;
     this.threshold = threshold;
     this.minClusterSize = intOption(o.minClusterSize, "minClusterSize", 1, 2 ** 31 - 1, 5, where);
     this.maxExamples = intOption(o.maxExamples, "maxExamples", 0, 1000, 3, where);
     this.timeoutMs = intOption(o.timeoutMs, "timeoutMs", 1, 2 ** 31 - 1, 1000, where);
-    const w = checkOptions(o.window, ["prompts", "ms"], `${where} (window)`);
-    const prompts = intOption(w.prompts, "window.prompts", 1, 2 ** 31 - 1, Infinity, where);
-    const ms = w.ms ?? Infinity;
-    if (typeof ms !== "number" || !(ms > 0)) throw new RangeError(`${where}: window.ms must be a positive number, got ${describeValue(ms)}`);
-    this.window = Object.freeze({ prompts, ms });
+    this.window = windowOption(o.window, where);
+    const { prompts, ms } = this.window;
     // neardup/redis is Node-only; load the kernel here if the caller has not (under CommonJS this
     // entry has its own copy of it)
     if (usingSimd() === undefined) initSync();
