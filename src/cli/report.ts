@@ -55,6 +55,13 @@ export class ScanQueue {
     this.texts.push(rec.text);
     this.metas.push(meta);
   }
+
+  /** Moves the queued texts and metas to the end of `all` (template mode keeps the whole input for one batch). */
+  moveTo(all: { texts: string[]; metas: PromptMeta[] }): void {
+    for (let i = 0; i < this.texts.length; i++) { all.texts.push(this.texts[i]); all.metas.push(this.metas[i]); }
+    this.texts.length = 0;
+    this.metas.length = 0;
+  }
 }
 
 export class Arrivals {

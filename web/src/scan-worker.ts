@@ -67,9 +67,7 @@ async function scan(file: File, settings: ScanSettings): Promise<{ result: ScanR
   const flush = (): void => {
     if (texts.length === 0) return;
     if (batch !== null) {
-      for (let i = 0; i < texts.length; i++) { batch.texts.push(texts[i]); batch.metas.push(metas[i]); }
-      texts.length = 0;
-      metas.length = 0;
+      queue.moveTo(batch);
       progress(false);
       return;
     }
