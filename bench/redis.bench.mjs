@@ -19,6 +19,7 @@
 //
 //   npm run bench:redis
 //   node bench/redis.bench.mjs [--n 20000] [--latency 3000] [--runs 3] [--memory 1000000] [--part all|speed|memory]
+//                              [--topology all|standalone|cluster] [--procs 1,4] [--out results/redis.json]
 import { parseArgs } from "node:util";
 import { fork } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -28,6 +29,7 @@ import { cpus } from "node:os";
 const { values } = parseArgs({ options: {
   n: { type: "string", default: "20000" }, latency: { type: "string", default: "3000" }, runs: { type: "string", default: "3" },
   memory: { type: "string", default: "1000000" }, part: { type: "string", default: "all" }, worker: { type: "string" },
+  topology: { type: "string", default: "all" }, procs: { type: "string", default: "1,4" }, out: { type: "string", default: "results/redis.json" },
 } });
 const WINDOW = 20_000;
 const TARGET_RATE = 50_000;
@@ -157,14 +159,19 @@ async function main() {
   try {
     if (values.part !== "memory") {
       const admin = new Redis({ host: "127.0.0.1", port: server.port });
-      for (const procs of [1, 4]) out.results.push(await speed({ port: server.port }, "standalone", procs, runs, n, latency, () => admin.flushall(), [server]));
+      const procList = values.procs.split(",").map(Number);
+      if (values.topology !== "cluster") {
+        for (const procs of procList) out.results.push(await speed({ port: server.port }, "standalone", procs, runs, n, latency, () => admin.flushall(), [server]));
+      }
       admin.disconnect();
-      const cluster = await startCluster(3);
-      try {
-        const flush = () => Promise.all(cluster.nodes.map((s) => s.cli("flushall")));
-        for (const procs of [1, 4]) out.results.push(await speed({ cluster: cluster.startupNodes }, "cluster", procs, runs, n, latency, flush, cluster.nodes));
-      } finally {
-        await cluster.stop();
+      if (values.topology !== "standalone") {
+        const cluster = await startCluster(3);
+        try {
+          const flush = () => Promise.all(cluster.nodes.map((s) => s.cli("flushall")));
+          for (const procs of procList) out.results.push(await speed({ cluster: cluster.startupNodes }, "cluster", procs, runs, n, latency, flush, cluster.nodes));
+        } finally {
+          await cluster.stop();
+        }
       }
       for (const r of out.results) {
         console.log(`  ${r.topology} ${r.processes} proc: batched ${r.ratePerProcess >= TARGET_RATE ? "meets" : "misses"} the ${TARGET_RATE}/s target; add p99 ${r.addP99ms <= TARGET_P99_MS ? "meets" : "misses"} the ${TARGET_P99_MS} ms target`);
@@ -179,8 +186,9 @@ async function main() {
   } finally {
     await server.stop();
   }
-  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-  writeFileSync(new URL("./results/redis.json", import.meta.url), JSON.stringify(out, null, 2) + "\n");
+  const file = new URL(values.out, import.meta.url);
+  mkdirSync(new URL("./", file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
 }
 
 if (values.worker !== undefined) await worker(JSON.parse(values.worker));
