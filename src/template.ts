@@ -7,8 +7,11 @@
  * 1. Tokens. `normalizeText` (NFKC, case folding, invisible characters removed), then whitespace
  *    splitting. A token that contains a digit is a variable and is masked to `<*>`, keeping a
  *    `key=` / `key:` prefix when there is one (the usual log-parser preprocessing: He et al., "Drain:
- *    An Online Log Parsing Approach with Fixed Depth Tree", ICWS 2017, section III-A). Tokens are
- *    32-bit hashes; no substring is made on the hot path.
+ *    An Online Log Parsing Approach with Fixed Depth Tree", ICWS 2017, section III-A). So is the
+ *    value of a named field whatever it holds (`key=value`, and `key:word` where the value is a
+ *    plain word: `ret:false`, not `ns::name` or `http://host`), and an empty pair (`()`, `[]`,
+ *    `""`), the printed form of an empty value. Tokens are 32-bit hashes; no substring is made on
+ *    the hot path.
  *
  * 2. Static wording from n-gram document frequency. Word 3-grams and 2-grams (with begin/end
  *    markers) are counted once per text in open-addressing tables of 32-bit hash -> count. A token
@@ -338,27 +341,40 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     let prefixOk = true; // all characters so far are letters or _ . -
     let lastLetter = false;
     let keyHash = 0; // hash through the first ':' or '=' after a letter-only prefix
+    let sepAt = 0; // index of that separator
+    let colon = false; // it is ':'
+    let wordValue = true; // the characters after it are letters (and `punct` commas or semicolons)
+    let punct = 0;
     for (; i < len; i++) {
       c = s.charCodeAt(i);
       if (isSpace(c)) break;
       if (fold) { if (c > 127) return false; if (c >= 65 && c <= 90) c += 32; }
       h = Math.imul(h ^ c, 0x01000193);
+      if (sepAt > 0 && !isLetter(c)) { if (c === 44 || c === 59) punct++; else wordValue = false; }
       if (c >= 48 && c <= 57) { digit = true; prefixOk = false; }
       else if (prefixOk) {
-        if ((c === 58 || c === 61) && lastLetter && keyHash === 0) { keyHash = h; prefixOk = false; }
+        if ((c === 58 || c === 61) && lastLetter && keyHash === 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c === 58; continue; }
         else if (isLetter(c)) lastLetter = true;
         else if (c === 95 || c === 46 || c === 45) lastLetter = false;
         else prefixOk = false;
       }
     }
-    toks[n] = digit ? (keyHash !== 0 ? tok(fmix(keyHash ^ MASK_SALT)) : WILD) : tok(fmix(h));
+    // a `key=value` token is a named field: its value is a variable whatever it holds (true/false,
+    // a host name), as it is when it holds a digit; after ':' only a plain word is (`ret:false`,
+    // `overlap:true,`; not `ns::name`, `scheme://host` or `action:android.intent.action.MAIN`)
+    const masked = digit || i - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1)) || (keyHash !== 0 && i > sepAt + 1 && (!colon || wordValue && (punct === 0 || punct === 1 && (s.charCodeAt(i - 1) === 44 || s.charCodeAt(i - 1) === 59))));
+    toks[n] = masked ? (keyHash !== 0 ? tok(fmix(keyHash ^ MASK_SALT)) : WILD) : tok(fmix(h));
     starts[n] = start;
     // a negative end marks a masked token: -1 fully masked, -(2 + e) keeps the key prefix [start, e)
-    ends[n] = !digit ? i : keyHash === 0 ? -1 : -2 - findSep(s, start);
+    ends[n] = !masked ? i : keyHash === 0 ? -1 : -2 - findSep(s, start);
     n++;
   }
   sc.n = n;
   return true;
+}
+/** `()`, `[]`, `{}`, `<>`, `""`, `''`: the printed form of an empty value, so a variable. */
+function isEmptyPair(a: number, b: number): boolean {
+  return a === 40 && b === 41 || a === 91 && b === 93 || a === 123 && b === 125 || a === 60 && b === 62 || a === 34 && b === 34 || a === 39 && b === 39;
 }
 function findSep(s: string, start: number): number {
   let i = start;

@@ -46,6 +46,35 @@ describe("mineTemplates: hand-made templates", () => {
     expect(templates[labels[10]]).toBe("session opened for user root by uid=<*>");
   });
 
+  it("a key=value field's value is a variable even without a digit; after ':' only a plain word is", () => {
+    const texts: string[] = [];
+    // two values of a named field (Loghub Android: `isOverlap:false` / `isOverlap:true`) are one template
+    for (let i = 0; i < 12; i++) texts.push(`updateClipping isOverlap:${i % 3 ? "false" : "true"}, getTopPadding=${i}.0 state=${i % 2 ? "idle" : "busy"}`);
+    // `ns::name` and `scheme://host` are not fields: their parts after ':' stay wording
+    for (let i = 0; i < 8; i++) texts.push(`AppleCamIn::wakeEventHandlerThread step ${i}`);
+    for (let i = 0; i < 8; i++) texts.push(`AppleCamIn::handleWakeEvent_gated step ${i}`);
+    for (let i = 0; i < 8; i++) texts.push(`fetch http://example.org/index.html attempt ${i}`);
+    const { labels, templates } = mineTemplates(texts);
+    expect(new Set(labels.slice(0, 12)).size).toBe(1);
+    expect(templates[labels[0]]).toBe("updateclipping isoverlap:<*> gettoppadding=<*> state=<*>");
+    expect(labels[12]).not.toBe(labels[20]);
+    expect(templates[labels[12]]).toBe("applecamin::wakeeventhandlerthread step <*>");
+    expect(templates[labels[28]]).toBe("fetch http://example.org/index.html attempt <*>");
+  });
+
+  it("empty brackets and quotes are an empty value, so a variable", () => {
+    const texts: string[] = [];
+    const days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for (let i = 0; i < 200; i++) texts.push(`connection from 10.0.${i % 50}.${i} () at ${days[i % 7]} Jun ${i % 28 + 1} 0${i % 10}:1${i % 7}:22 2005`);
+    // 15 copies of each of two lines whose host is printed (Loghub Linux): without the rule, their
+    // "at fri jun" is wording (it recurs) and they are two templates of their own
+    for (let i = 0; i < 15; i++) texts.push("connection from 24.54.76.216 (host-24-54-76-216.example.net) at Fri Jun 17 07:07:00 2005");
+    for (let i = 0; i < 15; i++) texts.push("connection from 82.252.162.81 (lns-82-252-162-81.example.net) at Sat Jun 18 02:08:10 2005");
+    const { labels, templates } = mineTemplates(texts);
+    expect(groupCount(labels)).toBe(1);
+    expect(templates[0]).toBe("connection from <*> at <*> jun <*>");
+  });
+
   it("CJK wording separated by spaces", () => {
     const texts: string[] = [];
     const r = rng(5);
