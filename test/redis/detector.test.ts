@@ -166,17 +166,22 @@ describe("RedisDetector refuses what it cannot do", () => {
     expect(await a.size()).toBe(1);
   });
 
-  it("a prefix written by the previous key layout (v1) is refused and left as it is", async () => {
-    const a = new RedisDetector({ client, prefix: "cfg-v1" });
+  it("a prefix written by the previous key layout (v2) is refused and left as it is", async () => {
+    const a = new RedisDetector({ client, prefix: "cfg-v2" });
     await a.add("the first prompt of this detector, long enough to have shingles");
-    const meta = await client.hgetall("{cfg-v1}:meta");
-    expect(meta.cfg).toMatch(/^v2 /);
-    await client.hset("{cfg-v1}:meta", "cfg", meta.cfg.replace(/^v2 /, "v1 "));
-    const before = await client.hgetall("{cfg-v1}:meta");
+    const meta = await client.hgetall("{cfg-v2}:meta");
+    expect(meta.cfg).toMatch(/^v3 /);
+    await client.hset("{cfg-v2}:meta", "cfg", meta.cfg.replace(/^v3 /, "v2 "));
+    const before = await client.hgetall("{cfg-v2}:meta");
     const err = await a.add("another prompt").catch((e: unknown) => e);
     expect((err as RedisDetectorError).problem).toBe("config");
-    expect((err as Error).message).toMatch(/holds a detector with v1 .* this one has v2 /);
-    expect(await client.hgetall("{cfg-v1}:meta")).toEqual(before);
+    expect((err as Error).message).toMatch(/holds a detector with v2 .* this one has v3 /);
+    expect(await client.hgetall("{cfg-v2}:meta")).toEqual(before);
+    // addBatch is refused the same way, with nothing written
+    const berr = await a.addBatch(["a third prompt", "a fourth prompt"]).catch((e: unknown) => e);
+    expect((berr as RedisDetectorError).problem).toBe("config");
+    expect(await client.hgetall("{cfg-v2}:meta")).toEqual(before);
+    expect(await client.hlen("{cfg-v2}:it")).toBe(1);
   });
 
   it("addBatch signatures from elsewhere give the same ids as signing inside", async () => {

@@ -36,18 +36,30 @@ async function checkWhole(client: Redis, prefix: string) {
   const k = (n: string) => `{${prefix}}:${n}`;
   const meta = await client.hgetall(k("meta"));
   const live = Number(meta.next) - Number(meta.head);
-  expect(await client.hlen(k("it"))).toBe(live);
-  expect(await client.hlen(k("cl"))).toBe(live);
+  // each record ends with its cluster id and a byte: the id's length, + 128 for a one-prompt cluster
+  const records = await client.hgetallBuffer(k("it"));
+  expect(Object.keys(records).length).toBe(live);
+  const byCluster = new Map<string, string[]>();
+  let solos = 0;
+  for (const [seq, b] of Object.entries(records)) {
+    const t = b[b.length - 1], L = t % 128;
+    const c = b.subarray(b.length - 1 - L, b.length - 1).toString();
+    if (t >= 128) solos++;
+    byCluster.set(c, [...(byCluster.get(c) ?? []), seq]);
+  }
+  // every live cluster has its info; a cluster with a size entry has its member set, of that
+  // size, holding exactly the prompts labelled with it; a one-prompt cluster has neither
+  const infos = await client.hkeys(k("ci"));
+  expect(infos.sort()).toEqual([...byCluster.keys()].sort());
   const cs = await client.zrange(k("cs"), "0", "-1", "WITHSCORES");
-  let sum = 0, members = 0;
+  let sum = 0;
   for (let i = 0; i < cs.length; i += 2) {
     sum += Number(cs[i + 1]);
-    // a cluster that never had a second prompt has no member set: it holds one prompt
-    members += (await client.exists(k(`cm:${cs[i]}`))) ? await client.zcard(k(`cm:${cs[i]}`)) : 1;
-    if (!(await client.exists(k(`cm:${cs[i]}`)))) expect(cs[i + 1]).toBe("1");
+    expect((await client.zrange(k(`cm:${cs[i]}`), "0", "-1")).sort()).toEqual(byCluster.get(cs[i])!.sort());
+    expect(cs[i + 1]).toBe(String(byCluster.get(cs[i])!.length));
   }
-  expect(sum).toBe(live);
-  expect(members).toBe(live);
+  expect(sum + solos).toBe(live);
+  expect(cs.length / 2 + solos).toBe(byCluster.size);
   // a bucket's seqs ascend; the newest is live, and so is every seq from head on (older ones wait
   // for the bucket's next write)
   const seqs = new Set(await client.hkeys(k("it")));
