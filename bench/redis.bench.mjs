@@ -20,6 +20,8 @@
 //   npm run bench:redis
 //   node bench/redis.bench.mjs [--n 20000] [--latency 3000] [--runs 3] [--memory 1000000] [--part all|speed|memory]
 //                              [--topology all|standalone|cluster] [--procs 1,4] [--out results/redis.json]
+//                              [--presigned]   (signatures made before the timed addBatch calls and
+//                                               passed in: the Redis side alone, without signing)
 import { parseArgs } from "node:util";
 import { fork } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -30,6 +32,7 @@ const { values } = parseArgs({ options: {
   n: { type: "string", default: "20000" }, latency: { type: "string", default: "3000" }, runs: { type: "string", default: "3" },
   memory: { type: "string", default: "1000000" }, part: { type: "string", default: "all" }, worker: { type: "string" },
   topology: { type: "string", default: "all" }, procs: { type: "string", default: "1,4" }, out: { type: "string", default: "results/redis.json" },
+  presigned: { type: "boolean", default: false },
 } });
 const WINDOW = 20_000;
 const TARGET_RATE = 50_000;
@@ -46,6 +49,8 @@ async function worker(o) {
   const d = new RedisDetector({ client, prefix: o.prefix, window: { prompts: WINDOW }, timeoutMs: 30_000 });
   const texts = makeCorpus(o.n + o.latency, 1000 + o.index);
   const metas = texts.map((_, i) => ({ account: `a${(i * 7 + o.index) % 5000}`, id: `${o.index}-${i}`, time: 1_700_000_000_000 + i }));
+  const { MinHasher } = await import("../dist/index.js");
+  const sigs = o.presigned ? new MinHasher().signBatch(texts.slice(0, o.n)) : undefined;
   await d.add("warm up: the scripts are loaded on this connection", { account: "w" });
   if (o.index === 0) {
     // fill the window (the other processes wait for "batch", sent once all are ready)
@@ -56,7 +61,10 @@ async function worker(o) {
   process.on("message", async (m) => {
     if (m.phase === "batch") {
       const t0 = performance.now();
-      for (let i = 0; i < o.n; i += 1000) await d.addBatch(texts.slice(i, Math.min(o.n, i + 1000)), metas.slice(i, Math.min(o.n, i + 1000)));
+      for (let i = 0; i < o.n; i += 1000) {
+        const end = Math.min(o.n, i + 1000);
+        await d.addBatch(texts.slice(i, end), metas.slice(i, end), sigs && { signatures: sigs.subarray(i * 128, end * 128) });
+      }
       const s = (performance.now() - t0) / 1000;
       process.send({ rate: o.n / s });
     } else if (m.phase === "latency") {
@@ -95,7 +103,7 @@ async function speed(target, label, procs, runs, n, latency, flush, servers) {
     await flush();
     const prefix = `bench-${label}`;
     const kids = Array.from({ length: procs }, (_, index) => fork(fileURLToPath(import.meta.url),
-      ["--worker", JSON.stringify({ ...target, prefix, index, n, latency })], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+      ["--worker", JSON.stringify({ ...target, prefix, index, n, latency, presigned: values.presigned })], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     const next = () => Promise.all(kids.map((k) => new Promise((resolve, reject) => {
       k.once("message", resolve);
       k.once("exit", (code) => reject(new Error(`bench worker exited with ${code}`)));
@@ -141,7 +149,8 @@ async function memory(server, n, maxExamples) {
   }
   const secs = (performance.now() - t0) / 1000;
   const after = await used();
-  const clusters = await client.zcard("{mem}:cs");
+  // every live cluster has a ci field (one-prompt clusters have no cs entry)
+  const clusters = await client.hlen("{mem}:ci");
   const r = { maxExamples, prompts: await d.size(), clusters, usedMemoryBytes: after - before, bytesPerPrompt: Math.round((after - before) / n), seconds: +secs.toFixed(1) };
   console.log(`memory (maxExamples ${maxExamples}): ${r.prompts} prompts in ${r.clusters} clusters: used_memory +${(r.usedMemoryBytes / 2 ** 20).toFixed(0)} MiB = ${r.bytesPerPrompt} bytes per prompt (filled in ${r.seconds} s, ${Math.round(n / secs)} prompts/s from one process)`);
   client.disconnect();
