@@ -4,8 +4,8 @@
  *
  * Signing stays local (the WebAssembly MinHasher, numPerm 128, the same banding as the in-memory
  * Detector: `recallBanding(threshold)`, MMDS §3.4); only state goes to Redis. Each `add` is one
- * EVALSHA of the ADD script (scripts.ts), which Redis runs atomically; `addBatch` pipelines many
- * of them in one round trip. All keys of one detector carry one hash tag, `{prefix}`, so a script
+ * EVALSHA of the ADD script (scripts.ts), which Redis runs atomically; `addBatch` gives the
+ * script 16 prompts per call and pipelines 16 calls per round trip. All keys of one detector carry one hash tag, `{prefix}`, so a script
  * may touch all of them on Redis Cluster (Redis Cluster spec, *Hash tags*): one detector lives on
  * one slot, hence on one primary; detectors with different prefixes spread over the cluster.
  *
@@ -190,9 +190,11 @@ export class RedisDetector {
   }
 
   /**
-   * Adds many prompts, in order, pipelining up to 256 of them per round trip (up to 4 round trips
-   * in flight on a standalone client, 1 on a Cluster client). Each prompt is atomic on its own;
-   * the batch is not one transaction. Returns their cluster ids at the time each was added.
+   * Adds many prompts, in order, pipelining up to 256 of them per round trip as 16 script calls
+   * of 16 prompts (up to 4 round trips in flight on a standalone client, 1 on a Cluster client;
+   * prompts are signed chunk by chunk while earlier round trips run). Each call of 16 is atomic,
+   * and each prompt in it is added exactly as a single `add` would; the batch is not one
+   * transaction. Returns their cluster ids at the time each was added.
    * `opts.signatures` may carry their signatures (row-major, 128 slots each, from a default
    * `MinHasher` or `SignPool`). On failure the error's `clusterIds` tells which prompts
    * Redis acknowledged (id >= 0).
