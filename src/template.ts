@@ -390,20 +390,26 @@ function tokenText(s: string, sc: Scratch, k: number): string {
 
 /** 2-gram hashes over BOS t0 .. t(n-1) EOS: bigram j is (t[j-1], t[j]), j = 0 .. n. */
 function bigrams(sc: Scratch): number {
-  const n = sc.n, t = sc.toks, b = sc.bigrams;
-  for (let j = 0; j <= n; j++) b[j] = mix2(j === 0 ? BOS : t[j - 1], j === n ? EOS : t[j]) || 1;
-  return n + 1;
+  bigramsOf(sc.toks, 0, sc.n, sc.bigrams);
+  return sc.n + 1;
 }
 
 /** 3-gram hashes over BOS t0 .. t(n-1) EOS: gram i is centred on token i. */
 function grams(sc: Scratch): number {
-  const n = sc.n, t = sc.toks, g = sc.grams;
+  gramsOf(sc.toks, 0, sc.n, sc.grams, 0);
+  return sc.n;
+}
+/** `grams` of the n tokens at t[a..] into g[o..] (read from the batch pool without a copy). */
+function gramsOf(t: Uint32Array, a: number, n: number, g: Uint32Array, o: number): void {
   for (let i = 0; i < n; i++) {
-    const a = i === 0 ? BOS : t[i - 1];
-    const c = i === n - 1 ? EOS : t[i + 1];
-    g[i] = mix3(a, t[i], c) || 1;
+    const l = i === 0 ? BOS : t[a + i - 1];
+    const r = i === n - 1 ? EOS : t[a + i + 1];
+    g[o + i] = mix3(l, t[a + i], r) || 1;
   }
-  return n;
+}
+/** `bigrams` of the n tokens at t[a..] into b[0 .. n]. */
+function bigramsOf(t: Uint32Array, a: number, n: number, b: Uint32Array): void {
+  for (let j = 0; j <= n; j++) b[j] = mix2(j === 0 ? BOS : t[a + j - 1], j === n ? EOS : t[a + j]) || 1;
 }
 
 // ------------------------------------------------------------------------------------ the engine
@@ -1629,13 +1635,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     // 3-gram keys of every position of the block (position = token index - base)
     gk.n = 0;
     const g = gk.room(total); gk.n = total;
-    for (let i = b0; i < b1; i++) {
-      const a = offs[i], n = offs[i + 1] - a;
-      sc.ensure(n + 2);
-      copyWords(pool, a, sc.toks, 0, n); sc.n = n;
-      grams(sc);
-      copyWords(sc.grams, 0, g, a - base, n);
-    }
+    for (let i = b0; i < b1; i++) gramsOf(pool, offs[i], offs[i + 1] - offs[i], g, offs[i] - base);
     if (gc.length < total) gc = new Int32Array(Math.max(total, gc.length * 2));
     eng.lookupBlock(eng.df, g, total, gc, part);
     // 2-gram keys only where the 3-gram recurs (both of its 2-grams: left at 2p, right at 2p + 1)
@@ -1646,8 +1646,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) rec++;
       if (rec === 0) continue;
       if (rec * 2 >= n) recurring[i] = 1;
-      copyWords(pool, a, sc.toks, 0, n); sc.n = n;
-      bigrams(sc);
+      sc.ensure(n + 2);
+      bigramsOf(pool, a, n, sc.bigrams);
       const kb = bk.room(2 * n), pb = bpos.room(2 * n);
       for (let j = 0; j < n; j++) {
         if (gc[a - base + j] < theta) continue;
