@@ -133,6 +133,14 @@ const mix2 = (a: number, b: number): number => fmix((Math.imul(a, 0x9e3779b1) + 
 const mix3 = (a: number, b: number, c: number): number => fmix((Math.imul(mix2(a, b), 0x9e3779b1) + c) | 0);
 /** Token hashes never collide with the SLOT and SEAM markers (nor 0, the empty key). */
 const tok = (h: number): number => (h < 3 ? h + 3 : h);
+/** A token hash whose low bit says whether the token is a plain word (see `isPlain`). */
+const wordTok = (h: number, plain: boolean): number => {
+  const x = plain ? (h | 1) >>> 0 : (h & ~1) >>> 0;
+  return x < 3 ? x + 4 : x;
+};
+/** Whether a token hash is a plain word of natural language ("fail", "it's", "house."), not an
+ * identifier, path, code or markup (`com.example.Error:`, `[preauth]`, `<br>`). */
+const isPlain = (t: number): boolean => (t & 1) === 1 && t !== WILD;
 
 // ---------------------------------------------------------------------- open-addressing u32 map
 
@@ -345,11 +353,16 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     let colon = false; // it is ':'
     let wordValue = true; // the characters after it are letters (and `punct` commas or semicolons)
     let punct = 0;
+    let plain = true, tail = false, letter = false; // a plain word: letters (' and - inside), then .,;:!?)"
     for (; i < len; i++) {
       c = s.charCodeAt(i);
       if (isSpace(c)) break;
       if (fold) { if (c > 127) return false; if (c >= 65 && c <= 90) c += 32; }
       h = Math.imul(h ^ c, 0x01000193);
+      if (isLetter(c)) { letter = true; if (tail) plain = false; }
+      else if (c === 39 || c === 45 || c === 8217) { if (tail) plain = false; }
+      else if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 41 || c === 34) tail = true;
+      else if (!(i === start && (c === 40 || c === 34))) plain = false;
       if (sepAt > 0 && !isLetter(c)) { if (c === 44 || c === 59) punct++; else wordValue = false; }
       if (c >= 48 && c <= 57) { digit = true; prefixOk = false; }
       else if (prefixOk) {
@@ -363,7 +376,7 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     // a host name), as it is when it holds a digit; after ':' only a plain word is (`ret:false`,
     // `overlap:true,`; not `ns::name`, `scheme://host` or `action:android.intent.action.MAIN`)
     const masked = digit || i - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1)) || (keyHash !== 0 && i > sepAt + 1 && (!colon || wordValue && (punct === 0 || punct === 1 && (s.charCodeAt(i - 1) === 44 || s.charCodeAt(i - 1) === 59))));
-    toks[n] = masked ? (keyHash !== 0 ? tok(fmix(keyHash ^ MASK_SALT)) : WILD) : tok(fmix(h));
+    toks[n] = masked ? (keyHash !== 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(h), plain && letter);
     starts[n] = start;
     // a negative end marks a masked token: -1 fully masked, -(2 + e) keeps the key prefix [start, e)
     ends[n] = !masked ? i : keyHash === 0 ? -1 : -2 - findSep(s, start);
@@ -500,6 +513,8 @@ const SPECIFIC = 0.5;
 const BLOCK = 32768;
 /** Neighbouring tokens whose supports differ by more than this factor belong to different runs. */
 const LEVEL = 2;
+/** A text with at least this many plain words in its slots (or far below its wording) is a payload text. */
+const SLOT_WORDS = 5;
 /** Runs of at least this many tokens in a long text may be payloads. */
 const PAYLOAD_MIN = 8;
 /**
@@ -520,6 +535,8 @@ const FAMILY_MIN_REST = 6;
 const SLOT_DOMINANCE = 4;
 /** Static tokens a segment generalisation must leave in place. */
 const MIN_CONTEXT = 3;
+/** A segment is generalised only when no other segment of its skeleton is this many times weaker. */
+const CONTEXT_LEVEL = 1;
 
 /**
  * Pattern entries: one per skeleton seen and per generalised pattern (a skeleton with one place
@@ -561,6 +578,8 @@ class Engine {
   gEntry = new Int32Array(1024); // exact pattern entry of the group
   gKey = new Uint32Array(1024); // its key
   gSkel: (Uint32Array | null)[] = [];
+  /** Streaming: the segment supports of each skeleton when it was registered (see `forEachGeneralisation`). */
+  gStr: (Int32Array | null)[] = [];
   gRep: (string | number)[] = []; // a representative text (streaming) or text index (batch)
   private gFree: number[] = [];
   gCount = 0;
@@ -742,10 +761,15 @@ class Engine {
       if (s > best) best = s;
       i++;
     }
-    // Long texts (the payload regime): a long run well below the text's strongest wording is a
-    // reused payload, and short runs far below it are chance repeats inside slots; both are slots.
-    // Short texts (log lines) keep every recurring run.
-    const long = n > this.o.maxColumns;
+    // Long texts and texts with a sentence or more of free text in their slots (the payload
+    // regime): a long run well below the text's strongest wording is a reused payload, and short
+    // runs far below it are chance repeats inside slots; both are slots. Short texts with little
+    // free text (log lines, whose variables are numbers, ids and single words) keep every
+    // recurring run.
+    let slotWords = 0;
+    const weak = best * this.o.relativeSupport;
+    for (let k = 0; k < n; k++) if (cov[k] < weak && isPlain(t[k])) slotWords++;
+    const long = n > this.o.maxColumns || slotWords >= SLOT_WORDS;
     const floor = long ? Math.max(theta, best * this.o.relativeSupport) : theta;
     for (let k = 0; k < nseg; k++) {
       if (long && segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) strength[k] = 0;
@@ -764,6 +788,7 @@ class Engine {
       segA[kept] = ne;
       for (let j = a; j < b; j++) { elems[ne] = t[j]; et[ne] = j; ne++; }
       segB[kept] = ne;
+      strength[kept] = strength[k];
       prevEnd = b; kept++; lastWasSeg = true;
     }
     if (prevEnd < n || kept === 0) { if (n > 0 && (ne === 0 || elems[ne - 1] !== SLOT)) { elems[ne] = SLOT; et[ne] = -1; ne++; } }
@@ -823,7 +848,7 @@ class Engine {
       }
     }
     this.parent[g] = g; this.gSize[g] = 0; this.gNext[g] = g; this.gEntry[g] = -1; this.gKey[g] = 0;
-    this.gSkel[g] = null; this.gRep[g] = rep;
+    this.gSkel[g] = null; this.gStr[g] = null; this.gRep[g] = rep;
     return g;
   }
 
@@ -865,7 +890,7 @@ class Engine {
     if (e < 0) e = this.newEntry(h);
     this.eGroup[e] = g; this.eRefs[e]++; this.eExact[e]++;
     this.gEntry[g] = e; this.gKey[g] = h;
-    if (this.streaming) this.gSkel[g] = sc.elems.slice(0, sc.ne);
+    if (this.streaming) { this.gSkel[g] = sc.elems.slice(0, sc.ne); this.gStr[g] = sc.strength.slice(0, sc.nseg); }
     // this skeleton is the slot version of a pattern other skeletons generalise to: merge them
     if (!this.deferred && this.eNv[e] > 0 && this.slotRule(e)) this.mergeEntry(e);
     const long = sc.n > this.o.maxColumns;
@@ -880,7 +905,7 @@ class Engine {
       if (long && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eVariant[x] = 1;
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
-    });
+    }, sc.strength);
     return this.find(g);
   }
 
@@ -952,7 +977,7 @@ class Engine {
     this.forEachGeneralisation(sc.elems, sc.ne, (key) => {
       const x = this.entry(key);
       if (x >= 0 && this.eMerged[x]) this.union(this.eValGroups[x * V], g);
-    });
+    }, sc.strength);
   }
   eTok = new Uint8Array(1024);
 
@@ -967,7 +992,7 @@ class Engine {
   }
 
   /** Calls fn(patternKey, value) for each generalisation of a skeleton (one place made a slot). */
-  forEachGeneralisation(el: Uint32Array, ne: number, fn: (key: number, value: number, segment: boolean, len: number) => void): void {
+  forEachGeneralisation(el: Uint32Array, ne: number, fn: (key: number, value: number, segment: boolean, len: number) => void, str: Int32Array | null): void {
     const sc = this.sc;
     if (ne <= this.o.maxColumns) {
       // one token at a time (only tokens with some static context on either side)
@@ -989,10 +1014,26 @@ class Engine {
     if (nseg >= 2 && nseg <= this.o.maxSegments) {
       let statics = 0;
       for (let p = 0; p < ne; p++) if (el[p] > SEAM) statics++;
-      let p = 0;
+      // the weakest and second weakest segment supports: the context of a segment is the others
+      let min1 = 0x7fffffff, min2 = 0x7fffffff;
+      if (str !== null) {
+        for (let k = 0; k < nseg; k++) { const v = str[k]; if (v < min1) { min2 = min1; min1 = v; } else if (v < min2) min2 = v; }
+      }
+      let p = 0, s = -1;
       while (p < ne) {
         if (el[p] <= SEAM) { p++; continue; }
         const a = p;
+        s++;
+        // wording stronger than every bit of its context is not a value of that context: a
+        // template's instruction next to a chance phrase or a reused payload ("summarize: <*> the
+        // number of <*>") must not become a slot of that phrase, which would join every template
+        // whose payloads hold it (Brain's frequency levels again: the context of a variable is
+        // the template's most frequent wording, Yu et al., IEEE TSC 2023)
+        const anchored = (s !== 0 && el[0] > SEAM) || (s !== nseg - 1 && el[ne - 1] > SEAM);
+        if (str !== null && !anchored && str[s] > (str[s] === min1 ? min2 : min1) * CONTEXT_LEVEL) {
+          while (p < ne && el[p] > SEAM) p++;
+          continue;
+        }
         let v = 0x1b873593;
         while (p < ne && el[p] > SEAM) { v = mix2(v, el[p]); p++; }
         if (p - a === 1 && ne <= this.o.maxColumns) continue; // already done token-wise
@@ -1042,11 +1083,11 @@ class Engine {
           }
           this.eNv[y] = w;
           this.unref(y, k);
-        });
+        }, this.gStr[x]);
       }
     }
     for (const x of members) {
-      this.gSkel[x] = null; this.gRep[x] = 0; this.gEntry[x] = -1; this.parent[x] = x; this.gNext[x] = x;
+      this.gSkel[x] = null; this.gStr[x] = null; this.gRep[x] = 0; this.gEntry[x] = -1; this.parent[x] = x; this.gNext[x] = x;
       this.tmplCache.delete(x);
       this.gFree.push(x);
     }
@@ -1077,9 +1118,10 @@ class Engine {
     w.u32(G);
     w.i32s(this.parent, G); w.i32s(this.gSize, G); w.i32s(this.gNext, G); w.i32s(this.gEntry, G); w.u32s(this.gKey, G);
     for (let g = 0; g < G; g++) {
-      const sk = this.gSkel[g], rep = this.gRep[g];
-      w.u8((sk ? 1 : 0) | (typeof rep === "string" ? 2 : 0));
+      const sk = this.gSkel[g], rep = this.gRep[g], st = this.gStr[g];
+      w.u8((sk ? 1 : 0) | (typeof rep === "string" ? 2 : 0) | (st ? 4 : 0));
       if (sk) { w.u32(sk.length); w.u32s(sk, sk.length); }
+      if (st) { w.u32(st.length); w.i32s(st, st.length); }
       if (typeof rep === "string") w.str(rep); else w.f64(rep);
     }
     w.u32(this.gFree.length); for (const g of this.gFree) w.u32(g);
@@ -1108,11 +1150,12 @@ class Engine {
     this.parent = r.i32s(G, gcap, "parent"); this.gSize = r.i32s(G, gcap, "gSize"); this.gNext = r.i32s(G, gcap, "gNext");
     this.gEntry = r.i32s(G, gcap, "gEntry"); this.gKey = r.u32s(G, gcap, "gKey");
     this.gCount = G;
-    this.gSkel = new Array<Uint32Array | null>(G); this.gRep = new Array<string | number>(G);
+    this.gSkel = new Array<Uint32Array | null>(G); this.gStr = new Array<Int32Array | null>(G); this.gRep = new Array<string | number>(G);
     for (let g = 0; g < G; g++) {
       const flags = r.u8(`group ${g}`);
-      if (flags > 3) throw r.fail(`group ${g} has flags ${flags}`);
+      if (flags > 7) throw r.fail(`group ${g} has flags ${flags}`);
       this.gSkel[g] = flags & 1 ? r.u32s(r.count(`group ${g} skeleton length`, r.left() >> 2), 0, `group ${g} skeleton`) : null;
+      this.gStr[g] = flags & 4 ? r.i32s(r.count(`group ${g} segment count`, r.left() >> 2), 0, `group ${g} segment supports`) : null;
       this.gRep[g] = flags & 2 ? r.str(`group ${g} text`) : r.f64(`group ${g} representative`);
     }
     this.gFree = r.indexes(G, "free groups");
@@ -1221,7 +1264,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
 // ------------------------------------------------------------------------------------ persistence
 
 const MAGIC = 0x4d54444e; // "NDTM" little-endian
-const VERSION = 1;
+const VERSION = 2; // 2: token hashes carry the plain-word bit
 const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });

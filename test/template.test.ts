@@ -100,6 +100,51 @@ describe("payloads shared across templates", () => {
   });
 });
 
+describe("one-instruction templates over shared payloads", () => {
+  // "Summarize: {P}", "Translate ...: {P}", "... {P} Rewritten passage:" over one pool of passages
+  // of 16-80 words, some holding a common phrase: neither the phrase nor a reused passage may join
+  // templates (a place that takes 5 instructions next to "the number of" is not a slot of that
+  // phrase), and texts whose passage recurs (or is short) stay with their template
+  const r = rng(29);
+  const passages = Array.from({ length: 150 }, () => {
+    const a = phrase(r, r.int(8, 40)), b = phrase(r, r.int(8, 40));
+    return r.next() < 0.3 ? `${a} the number of ${b}.` : `${a} ${b}.`;
+  });
+  const forms = [
+    (p: string) => `Give me a one-sentence summary of: ${p}`,
+    (p: string) => `Translate the text below into French: ${p}`,
+    (p: string) => `Critique the following argument and list its logical fallacies: ${p}`,
+    (p: string) => `Extract all named entities from the text below and return them as JSON. ${p}`,
+    (p: string) => `Rewrite the passage below so that a beginner can understand it: ${p} Rewritten passage:`,
+  ];
+  const texts: string[] = [], truth: number[] = [];
+  for (let k = 0; k < 70 * forms.length; k++) {
+    const f = r.int(0, forms.length - 1);
+    texts.push(forms[f](passages[r.int(0, passages.length - 1)])); truth.push(f);
+  }
+  const check = (labels: ArrayLike<number>) => {
+    for (let f = 0; f < forms.length; f++) {
+      const own = new Map<number, number>();
+      let n = 0;
+      for (let i = 0; i < texts.length; i++) if (truth[i] === f) { n++; own.set(labels[i], (own.get(labels[i]) ?? 0) + 1); }
+      const [best, count] = [...own].sort((x, y) => y[1] - x[1])[0];
+      expect(count / n, `form ${f}`).toBeGreaterThanOrEqual(0.9);
+      for (let i = 0; i < texts.length; i++) if (labels[i] === best) expect(truth[i], `form ${f}'s group holds text ${i}`).toBe(f);
+    }
+  };
+  it("mineTemplates: one group per template, named by its instruction", () => {
+    const { labels, templates } = mineTemplates(texts);
+    check(labels);
+    expect(templates[labels[truth.indexOf(0)]]).toBe("give me a one-sentence summary of: <*>");
+    expect(templates[labels[truth.indexOf(2)]]).toBe("critique the following argument and list its logical fallacies: <*>");
+  });
+  it("the streaming TemplateMiner too", () => {
+    const m = new TemplateMiner();
+    const ids = texts.map((t, i) => m.add(i, t));
+    check(ids.map((_, i) => m.groupOf(i)));
+  });
+});
+
 describe("sibling templates (one instruction word apart) over shared payloads", () => {
   const VERBS = ["summarize", "proofread", "translate", "shorten", "classify", "paraphrase"];
   const FRAMES = [
