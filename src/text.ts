@@ -8,6 +8,12 @@
  *   2. NFKC (full-width letters, ligatures, compatibility digits become their plain forms);
  *   3. case folding: toLowerCase, then "ß" -> "ss" and final "ς" -> "σ" (with NFKC this covers
  *      Unicode full case folding except Cherokee, which still folds consistently);
+ *   3b. homoglyphs: Cyrillic and Greek letters that look like Latin ones ("раураl" with Cyrillic
+ *      р, а, у) become those Latin letters in a word that mixes them with Latin letters, and in a
+ *      word made only of them when the text has more Latin letters than Cyrillic and Greek ones
+ *      (the mixed-script confusable rule of Unicode TS #39, "Unicode Security Mechanisms", section
+ *      5, with the lowercase Latin look-alikes of its confusables.txt); text written in Cyrillic
+ *      or Greek keeps its words;
  *   4. char mode: every run of whitespace becomes one space and the ends are trimmed.
  * The kernel then splits words by code point class (assembly/shingle.ts, assembly/unicode.ts):
  * letters and digits form words, combining marks continue them, each letter of a script written
@@ -46,8 +52,33 @@ export function normalizeText(text: string): string {
   let s = HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, "") : text;
   s = s.normalize("NFKC").toLowerCase();
   if (FOLD_SPECIAL.test(s)) s = s.replace(/ß/g, "ss").replace(/ς/g, "σ");
+  if (HAS_CONFUSABLE.test(s)) s = foldConfusables(s);
   return s;
 }
+
+/** Lowercase Cyrillic and Greek letters and the Latin letter each is drawn like (or, for letters
+ * whose capital is the look-alike: В Н К М Т Β Η Κ Ζ, like that capital). */
+const CONFUSABLES: Record<string, string> = {
+  "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j", "к": "k",
+  "ӏ": "l", "м": "m", "о": "o", "р": "p", "ԛ": "q", "ѕ": "s", "т": "t", "ѵ": "v", "ԝ": "w", "х": "x",
+  "у": "y", "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "h", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+  "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z",
+};
+const CONFUSABLE_CLASS = Object.keys(CONFUSABLES).join("");
+const HAS_CONFUSABLE = new RegExp(`[${CONFUSABLE_CLASS}]`, "u");
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const ONLY_CONFUSABLE = new RegExp(`^[${CONFUSABLE_CLASS}]+$`, "u");
+const LATIN = /[a-z]/;
+
+/** Step 3b: homoglyphs in mixed-script words (and lone ones in Latin text) become Latin letters. */
+function foldConfusables(s: string): string {
+  const latin = (s.match(/[a-z]/g) ?? []).length;
+  const other = (s.match(/[\u0370-\u03ff\u0400-\u052f]/g) ?? []).length;
+  const latinText = latin > other;
+  return s.replace(WORD, (w) => (LATIN.test(w) || (latinText && ONLY_CONFUSABLE.test(w))
+    ? w.replace(HAS_CONFUSABLE_G, (c) => CONFUSABLES[c]) : w));
+}
+const HAS_CONFUSABLE_G = new RegExp(`[${CONFUSABLE_CLASS}]`, "gu");
 
 /**
  * Texts whose only non-ASCII characters are already NFKC-stable, case-folded and visible (Latin-1

@@ -136,14 +136,47 @@ export const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 
 /**
  * The JavaScript-side normalization of non-ASCII text, steps 1-4 of src/text.ts: remove invisible
- * characters (Default_Ignorable_Code_Point, Cf), NFKC, toLowerCase then "ß" -> "ss" and "ς" -> "σ";
+ * characters (Default_Ignorable_Code_Point, Cf), NFKC, toLowerCase then "ß" -> "ss" and "ς" -> "σ",
+ * Cyrillic and Greek look-alikes in Latin words to Latin;
  * char mode: whitespace runs -> one space, ends trimmed. (Written from the description: the
  * project's shortcut for text that needs none of it is checked against this.)
  */
 export function normalizeRef(text: string, unit: Unit): string {
   let s = text.replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu, '').normalize('NFKC').toLowerCase();
   s = s.replace(/ß/g, 'ss').replace(/ς/g, 'σ');
+  s = homoglyphsRef(s);
   return unit === 'char' ? s.replace(/\s+/gu, ' ').trim() : s;
+}
+
+/** Step 3b of src/text.ts, from its description: look-alike letters of mixed-script words (and of
+ * all-look-alike words in mostly Latin text) become Latin. */
+const LOOK: [string, string][] = [
+  ['а', 'a'], ['в', 'b'], ['с', 'c'], ['ԁ', 'd'], ['е', 'e'], ['һ', 'h'], ['н', 'h'], ['і', 'i'], ['ј', 'j'], ['к', 'k'],
+  ['ӏ', 'l'], ['м', 'm'], ['о', 'o'], ['р', 'p'], ['ԛ', 'q'], ['ѕ', 's'], ['т', 't'], ['ѵ', 'v'], ['ԝ', 'w'], ['х', 'x'],
+  ['у', 'y'], ['α', 'a'], ['β', 'b'], ['ϲ', 'c'], ['ε', 'e'], ['η', 'h'], ['ι', 'i'], ['κ', 'k'], ['ν', 'v'], ['ο', 'o'],
+  ['ρ', 'p'], ['τ', 't'], ['υ', 'u'], ['χ', 'x'], ['ζ', 'z'],
+];
+function homoglyphsRef(s: string): string {
+  const map = new Map(LOOK);
+  const chars = Array.from(s);
+  let latin = 0, other = 0;
+  for (const c of chars) {
+    if (c >= 'a' && c <= 'z') latin++;
+    const cp = c.codePointAt(0)!;
+    if (cp >= 0x370 && cp <= 0x52f) other++;
+  }
+  const inWord = (c: string) => /[\p{L}\p{M}\p{N}]/u.test(c);
+  let out = '';
+  for (let i = 0; i < chars.length;) {
+    if (!inWord(chars[i])) { out += chars[i++]; continue; }
+    let j = i;
+    while (j < chars.length && inWord(chars[j])) j++;
+    const w = chars.slice(i, j);
+    const fold = w.some((c) => c >= 'a' && c <= 'z') || (latin > other && w.every((c) => map.has(c)));
+    out += w.map((c) => (fold && map.has(c) ? map.get(c) : c)).join('');
+    i = j;
+  }
+  return out;
 }
 
 /**
