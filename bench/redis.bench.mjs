@@ -22,18 +22,23 @@
 //                              [--topology all|standalone|cluster] [--procs 1,4] [--out results/redis.json]
 //                              [--presigned]   (signatures made before the timed addBatch calls and
 //                                               passed in: the Redis side alone, without signing)
+//                              [--dist DIR]    (the build in DIR/dist instead of this checkout's: run it
+//                                               in alternation with and without to compare two versions)
 import { parseArgs } from "node:util";
 import { fork } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const { values } = parseArgs({ options: {
   n: { type: "string", default: "20000" }, latency: { type: "string", default: "3000" }, runs: { type: "string", default: "3" },
   memory: { type: "string", default: "1000000" }, part: { type: "string", default: "all" }, worker: { type: "string" },
   topology: { type: "string", default: "all" }, procs: { type: "string", default: "1,4" }, out: { type: "string", default: "results/redis.json" },
-  presigned: { type: "boolean", default: false },
+  presigned: { type: "boolean", default: false }, dist: { type: "string" },
 } });
+const DIST = values.dist === undefined ? new URL("../dist/", import.meta.url) : pathToFileURL(resolve(values.dist, "dist") + "/");
 const WINDOW = 20_000;
 const TARGET_RATE = 50_000;
 const TARGET_P99_MS = 1;
@@ -41,15 +46,15 @@ const TARGET_P99_MS = 1;
 /** One process: builds its detector, waits for "go", runs one phase, reports, repeats. */
 async function worker(o) {
   const { Redis, Cluster } = await import("ioredis");
-  const { initSync } = await import("../dist/index.js");
-  const { RedisDetector } = await import("../dist/redis.js");
+  const { initSync } = await import(new URL("index.js", DIST).href);
+  const { RedisDetector } = await import(new URL("redis.js", DIST).href);
   const { makeCorpus } = await import("./corpus.mjs");
   initSync();
   const client = o.cluster ? new Cluster(o.cluster, {}) : new Redis({ host: "127.0.0.1", port: o.port });
   const d = new RedisDetector({ client, prefix: o.prefix, window: { prompts: WINDOW }, timeoutMs: 30_000 });
   const texts = makeCorpus(o.n + o.latency, 1000 + o.index);
   const metas = texts.map((_, i) => ({ account: `a${(i * 7 + o.index) % 5000}`, id: `${o.index}-${i}`, time: 1_700_000_000_000 + i }));
-  const { MinHasher } = await import("../dist/index.js");
+  const { MinHasher } = await import(new URL("index.js", DIST).href);
   const sigs = o.presigned ? new MinHasher().signBatch(texts.slice(0, o.n)) : undefined;
   await d.add("warm up: the scripts are loaded on this connection", { account: "w" });
   if (o.index === 0) {
@@ -103,7 +108,7 @@ async function speed(target, label, procs, runs, n, latency, flush, servers) {
     await flush();
     const prefix = `bench-${label}`;
     const kids = Array.from({ length: procs }, (_, index) => fork(fileURLToPath(import.meta.url),
-      ["--worker", JSON.stringify({ ...target, prefix, index, n, latency, presigned: values.presigned })], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+      ["--worker", JSON.stringify({ ...target, prefix, index, n, latency, presigned: values.presigned }), ...(values.dist === undefined ? [] : ["--dist", values.dist])], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     const next = () => Promise.all(kids.map((k) => new Promise((resolve, reject) => {
       k.once("message", resolve);
       k.once("exit", (code) => reject(new Error(`bench worker exited with ${code}`)));
@@ -132,8 +137,8 @@ async function speed(target, label, procs, runs, n, latency, flush, servers) {
 
 async function memory(server, n, maxExamples) {
   const { Redis } = await import("ioredis");
-  const { initSync } = await import("../dist/index.js");
-  const { RedisDetector } = await import("../dist/redis.js");
+  const { initSync } = await import(new URL("index.js", DIST).href);
+  const { RedisDetector } = await import(new URL("redis.js", DIST).href);
   const { makeCorpus } = await import("./corpus.mjs");
   initSync();
   const client = new Redis({ host: "127.0.0.1", port: server.port });
@@ -164,7 +169,7 @@ async function main() {
   const out = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, window: WINDOW, n, latency, results: [] };
   const server = await RedisServer.start();
   out.redis = (await server.cli("info", "server")).match(/redis_version:(\S+)/)?.[1];
-  console.log(`Redis ${out.redis}, ${out.cpus} cores (${out.cpu}), Node ${out.node}; ${n} prompts per process batched, ${latency} single adds, median of ${runs} runs`);
+  console.log(`Redis ${out.redis}, ${out.cpus} cores (${out.cpu}), Node ${out.node}; ${n} prompts per process batched, ${latency} single adds, median of ${runs} runs; build ${fileURLToPath(DIST)}`);
   try {
     if (values.part !== "memory") {
       const admin = new Redis({ host: "127.0.0.1", port: server.port });
