@@ -113,6 +113,15 @@ local SIGB = 4 * P
 -- where a record's MessagePack tail [time, account, id] starts
 local TAIL = SIGB + nb * 8 + 1
 local CH = 1000
+-- struct.unpack formats (one C call instead of one per band or slot): the band fields of a
+-- record, its signature as u32 slots
+local FIELDS = string.rep('c8', nb)
+local SLOTS = '<' .. string.rep('I4', P)
+local function bandFields(b)
+  local t = {struct.unpack(FIELDS, b, SIGB + 1)}
+  t[nb + 1] = nil
+  return t
+end
 
 local m = redis.call('HMGET', meta, 'cfg', 'next', 'head', 'ncl', 'newest')
 if m[1] and m[1] ~= cfg then
@@ -199,11 +208,15 @@ local function evict(hs, blob)
   -- took this one's place (sp), the bucket stays and this seq is dropped at the next write
   local mask = redis.call('HGET', sp, hs)
   -- (two bands with one field, a 2^-64 chance, name it twice: HDEL skips what is gone)
-  local dels = {}
-  for j = 1, nb do
-    if not (mask and string.byte(mask, j) == 49) then dels[#dels + 1] = string.sub(blob, SIGB + (j - 1) * 8 + 1, SIGB + j * 8) end
+  local fs = bandFields(blob)
+  if mask then
+    local dels = {}
+    for j = 1, nb do
+      if string.byte(mask, j) ~= 49 then dels[#dels + 1] = fs[j] end
+    end
+    fs = dels
   end
-  if #dels > 0 then redis.call('HDEL', bk, unpack(dels)) end
+  if #fs > 0 then redis.call('HDEL', bk, unpack(fs)) end
   if mask then redis.call('HDEL', sp, hs) end
   redis.call('HDEL', it, hs)
   if solo then
@@ -229,8 +242,7 @@ local function add(timeS, account, text, rec)
   if newest == nil or time > newest then newestS = timeS; newest = time end
   -- candidates from the band buckets: their live seqs (a bucket may still hold seqs below head,
   -- the oldest ones, until it is next written; see "Buckets and eviction" above)
-  local fields = {}
-  for j = 1, nb do fields[j] = string.sub(rec, SIGB + j * 8 - 7, SIGB + j * 8) end
+  local fields = bandFields(rec)
   local cur = redis.call('HMGET', bk, unpack(fields))
   local seen, cands, live = {}, {}, {}
   for j = 1, nb do
@@ -249,16 +261,16 @@ local function add(timeS, account, text, rec)
   -- verification on the stored signatures (estimated Jaccard = equal slots / numPerm)
   local accepted, blobOf = {}, {}
   if #cands > 0 then
-    local q = {string.byte(rec, 1, SIGB)}
+    local q = {struct.unpack(SLOTS, rec)}
     local blobs = redis.call('HMGET', it, unpack(cands))
     for i = 1, #cands do
       local b = blobs[i]
       if b then
         blobOf[cands[i]] = b
-        local o = {string.byte(b, 1, SIGB)}
+        local o = {struct.unpack(SLOTS, b)}
         local eq = 0
-        for s = 1, SIGB, 4 do
-          if o[s] == q[s] and o[s + 1] == q[s + 1] and o[s + 2] == q[s + 2] and o[s + 3] == q[s + 3] then eq = eq + 1 end
+        for s = 1, P do
+          if o[s] == q[s] then eq = eq + 1 end
         end
         if eq / P >= threshold then accepted[#accepted + 1] = {tonumber(cands[i]), eq, (label(b))} end
       end
@@ -324,11 +336,11 @@ local function add(timeS, account, text, rec)
       local p = supL[i]
       local b, fs = blobOf[p], sup[p]
       if b then
-        local mk = {}
+        local mk, bf = {}, bandFields(b)
         for k = 1, nb do
           local bit = '0'
           if old[i] and string.byte(old[i], k) == 49 then bit = '1'
-          elseif fs[string.sub(b, SIGB + (k - 1) * 8 + 1, SIGB + k * 8)] then bit = '1' end
+          elseif fs[bf[k]] then bit = '1' end
           mk[k] = bit
         end
         put[#put + 1] = p; put[#put + 1] = table.concat(mk)
