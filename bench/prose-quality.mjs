@@ -19,10 +19,9 @@ import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-const { values } = parseArgs({ options: { seed: { type: 'string', default: '7' }, organic: { type: 'string', default: '3000' }, stream: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
 
 /** Paragraphs of prose (150-1,500 characters, mostly letters, no code, markup or lists, at most a fifth of
- * the words capitalised), deduplicated by their first 60 characters, in path order. */
+ * the words capitalised), deduplicated by their first 60 characters, root by root in path order. */
 export function proseParagraphs(roots) {
   const files = [];
   const walk = (d) => {
@@ -34,8 +33,7 @@ export function proseParagraphs(roots) {
       else if (/^readme(\.(md|txt))?(\.gz)?$/i.test(e.name) || /\.md(\.gz)?$/i.test(e.name)) files.push(p);
     }
   };
-  for (const r of roots) walk(r);
-  files.sort();
+  for (const r of roots) { const at = files.length; walk(r); const mine = files.splice(at).sort(); files.push(...mine); }
   const seen = new Set(), out = [];
   for (const f of files) {
     let t;
@@ -136,6 +134,7 @@ export function makeProseBench(paras, { seed = 7, organic = 3000 } = {}) {
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
+  const { values } = parseArgs({ options: { seed: { type: 'string', default: '7' }, organic: { type: 'string', default: '3000' }, stream: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
   const paras = proseParagraphs([fileURLToPath(new URL('../node_modules', import.meta.url)), '/usr/share/doc']);
   let sum = 0;
   for (const p of paras) for (let i = 0; i < p.length; i++) sum = (Math.imul(sum, 31) + p.charCodeAt(i)) >>> 0;

@@ -133,6 +133,8 @@ const mix2 = (a: number, b: number): number => fmix((Math.imul(a, 0x9e3779b1) + 
 const mix3 = (a: number, b: number, c: number): number => fmix((Math.imul(mix2(a, b), 0x9e3779b1) + c) | 0);
 /** Token hashes never collide with the SLOT and SEAM markers (nor 0, the empty key). */
 const tok = (h: number): number => (h < 3 ? h + 3 : h);
+/** Closing punctuation: . , ; : ! ? ) ] " ' */
+const isClosing = (c: number): boolean => c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 41 || c === 34 || c === 39 || c === 93;
 /** A token hash whose low bit says whether the token is a plain word (see `isPlain`). */
 const wordTok = (h: number, plain: boolean): number => {
   const x = plain ? (h | 1) >>> 0 : (h & ~1) >>> 0;
@@ -354,11 +356,14 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     let wordValue = true; // the characters after it are letters (and `punct` commas or semicolons)
     let punct = 0;
     let plain = true, tail = false, letter = false; // a plain word: letters (' and - inside), then .,;:!?)"
+    let core = h, hasCore = false; // the hash without closing punctuation ("of:" and "of" are one word)
     for (; i < len; i++) {
       c = s.charCodeAt(i);
       if (isSpace(c)) break;
       if (fold) { if (c > 127) return false; if (c >= 65 && c <= 90) c += 32; }
-      h = Math.imul(h ^ c, 0x01000193);
+      // an opening bracket or quote is not hashed, nor is closing punctuation (below)
+      if (!(i === start && i + 1 < len && !isSpace(s.charCodeAt(i + 1)) && (c === 40 || c === 34 || c === 39 || c === 91))) h = Math.imul(h ^ c, 0x01000193);
+      if (!isClosing(c)) { core = h; hasCore = true; }
       if (isLetter(c)) { letter = true; if (tail) plain = false; }
       else if (c === 39 || c === 45 || c === 8217) { if (tail) plain = false; }
       else if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 41 || c === 34) tail = true;
@@ -376,7 +381,7 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     // a host name), as it is when it holds a digit; after ':' only a plain word is (`ret:false`,
     // `overlap:true,`; not `ns::name`, `scheme://host` or `action:android.intent.action.MAIN`)
     const masked = digit || i - start === 2 && isEmptyPair(s.charCodeAt(start), s.charCodeAt(start + 1)) || (keyHash !== 0 && i > sepAt + 1 && (!colon || wordValue && (punct === 0 || punct === 1 && (s.charCodeAt(i - 1) === 44 || s.charCodeAt(i - 1) === 59))));
-    toks[n] = masked ? (keyHash !== 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(h), plain && letter);
+    toks[n] = masked ? (keyHash !== 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(hasCore ? core : h), plain && letter);
     starts[n] = start;
     // a negative end marks a masked token: -1 fully masked, -(2 + e) keeps the key prefix [start, e)
     ends[n] = !masked ? i : keyHash === 0 ? -1 : -2 - findSep(s, start);
@@ -1205,17 +1210,24 @@ class Engine {
     const r = this.find(g);
     const cached = this.tmplCache.get(r);
     if (cached !== undefined) return cached;
-    let acc: string[] | null = null;
-    let m = r, seen = 0;
+    // the distinct skeletons of the set, most common first; those held by under 1/20 of the
+    // texts of the most common one (a copy with typos, an odd filling) do not shape the template
+    const parts: [number, number][] = [];
+    let m = r;
     do {
-      if (this.gEntry[m] >= 0 || m === r) {
-        const d = this.displaySkeleton(textOf(this.gRep[m]));
-        acc = acc === null ? d : lcsMerge(acc, d);
-        seen++;
-      }
+      if (this.gEntry[m] >= 0 || m === r) parts.push([m, this.gEntry[m] >= 0 ? this.eExact[this.gEntry[m]] : 1]);
       m = this.gNext[m];
-    } while (m !== r && seen < 64);
-    const t = (acc ?? []).join(" ");
+    } while (m !== r && parts.length < 4096);
+    parts.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    let acc: string[] | null = null, hollow: string[] | null = null;
+    for (let k = 0, seen = 0; k < parts.length && seen < 64 && parts[k][1] * MINOR >= parts[0][1]; k++) {
+      // (a member read now with no wording says nothing about the template: it would empty it)
+      const d = this.displaySkeleton(textOf(this.gRep[parts[k][0]]));
+      if (d.every((x) => x === "<*>")) hollow = d;
+      else acc = acc === null ? d : lcsMerge(acc, d);
+      seen++;
+    }
+    const t = (acc ?? hollow ?? []).join(" ");
     this.tmplCache.set(r, t);
     return t;
   }
@@ -1236,14 +1248,20 @@ function hashElems(el: Uint32Array, from: number, ne: number, a: number, b: numb
   return tok(h);
 }
 
+/** Skeletons held by fewer than 1/MINOR of the texts of a group's most common one do not shape its template. */
+const MINOR = 20;
+const bare = (t: string): string => (t === "<*>" ? t : t.replace(/^[("'[]/, "").replace(/[.,;:!?)\]"']+$/, "") || t);
+
 /** LCS alignment of two templates: common tokens kept in order, the rest become one `<*>` per gap. */
 function lcsMerge(a: string[], b: string[]): string[] {
   const n = a.length, m = b.length;
   if (n * m > 1 << 22) return a;
+  // tokens match without their opening and closing punctuation, as they are hashed
+  const ka = a.map(bare), kb = b.map(bare);
   const L = new Int32Array((n + 1) * (m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      L[i * (m + 1) + j] = a[i] === b[j] && a[i] !== "<*>" ? L[(i + 1) * (m + 1) + j + 1] + 1
+      L[i * (m + 1) + j] = ka[i] === kb[j] && a[i] !== "<*>" ? L[(i + 1) * (m + 1) + j + 1] + 1
         : Math.max(L[(i + 1) * (m + 1) + j], L[i * (m + 1) + j + 1]);
     }
   }
@@ -1253,7 +1271,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
     if (t === "<*>") { if (out[out.length - 1] !== "<*>") out.push(t); } else out.push(t);
   };
   while (i < n && j < m) {
-    if (a[i] === b[j] && a[i] !== "<*>") { if (gap) push("<*>"); gap = false; push(a[i]); i++; j++; }
+    if (ka[i] === kb[j] && a[i] !== "<*>") { if (gap) push("<*>"); gap = false; push(a[i]); i++; j++; }
     else if (L[(i + 1) * (m + 1) + j] >= L[i * (m + 1) + j + 1]) { i++; gap = true; }
     else { j++; gap = true; }
   }
@@ -1264,7 +1282,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
 // ------------------------------------------------------------------------------------ persistence
 
 const MAGIC = 0x4d54444e; // "NDTM" little-endian
-const VERSION = 2; // 2: token hashes carry the plain-word bit
+const VERSION = 2; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation
 const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
