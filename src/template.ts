@@ -804,7 +804,11 @@ class Engine {
     for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
     sc.thin = 0;
     if (kept === 0) return 0;
-    if ((n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER)) {
+    // ... nor, in the payload regime, is a short run of words with free text on both sides
+    // ("<*> the number of <*>", "<*> event is emitted <*>"): a phrase of the language, not the
+    // frame of a template
+    const floating = long && kept === 1 && elems[0] === SLOT && elems[ne - 1] === SLOT && statics < this.o.minWording;
+    if (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER)) {
       if (statics >= THIN_MIN) sc.thin = hashElems(elems, 0, ne, -1, -1) || 1;
       return 0;
     }

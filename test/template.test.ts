@@ -247,6 +247,18 @@ describe("common words are not template wording", () => {
   });
 });
 
+describe("a phrase of the language is not a template", () => {
+  it("free-text prompts that share a short phrase in the middle stay apart", () => {
+    const r = rng(23);
+    const phrases = ["the number of", "is emitted when", "at the end"];
+    const texts = Array.from({ length: 90 }, (_, i) => `${phrase(r, r.int(4, 12))} ${phrases[i % 3]} ${phrase(r, r.int(4, 12))}`);
+    const { labels } = mineTemplates(texts);
+    const size = new Map<number, number>();
+    for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
+    expect(Math.max(...size.values())).toBeLessThan(5);
+  });
+});
+
 describe("evasion", () => {
   it("case, doubled spaces, zero-width characters and full-width letters stay in the campaign", () => {
     const r = rng(9);
