@@ -22,6 +22,9 @@
 //                              [--topology all|standalone|cluster] [--procs 1,4] [--out results/redis.json]
 //                              [--presigned]   (signatures made before the timed addBatch calls and
 //                                               passed in: the Redis side alone, without signing)
+//                              [--corpus prompts|campaigns]  (campaigns: test/redis/stream.mjs, 80% of
+//                                               the prompts in planted campaigns of 10-300 near-copies,
+//                                               so most adds verify candidates and join a cluster)
 //                              [--dist DIR]    (the build in DIR/dist instead of this checkout's: run it
 //                                               in alternation with and without to compare two versions)
 import { parseArgs } from "node:util";
@@ -36,7 +39,7 @@ const { values } = parseArgs({ options: {
   n: { type: "string", default: "20000" }, latency: { type: "string", default: "3000" }, runs: { type: "string", default: "3" },
   memory: { type: "string", default: "1000000" }, part: { type: "string", default: "all" }, worker: { type: "string" },
   topology: { type: "string", default: "all" }, procs: { type: "string", default: "1,4" }, out: { type: "string", default: "results/redis.json" },
-  presigned: { type: "boolean", default: false }, dist: { type: "string" },
+  presigned: { type: "boolean", default: false }, dist: { type: "string" }, corpus: { type: "string", default: "prompts" },
 } });
 const DIST = values.dist === undefined ? new URL("../dist/", import.meta.url) : pathToFileURL(resolve(values.dist, "dist") + "/");
 const WINDOW = 20_000;
@@ -52,15 +55,26 @@ async function worker(o) {
   initSync();
   const client = o.cluster ? new Cluster(o.cluster, {}) : new Redis({ host: "127.0.0.1", port: o.port });
   const d = new RedisDetector({ client, prefix: o.prefix, window: { prompts: WINDOW }, timeoutMs: 30_000 });
-  const texts = makeCorpus(o.n + o.latency, 1000 + o.index);
-  const metas = texts.map((_, i) => ({ account: `a${(i * 7 + o.index) % 5000}`, id: `${o.index}-${i}`, time: 1_700_000_000_000 + i }));
+  let texts = makeCorpus(o.n + o.latency, 1000 + o.index);
+  let metas = texts.map((_, i) => ({ account: `a${(i * 7 + o.index) % 5000}`, id: `${o.index}-${i}`, time: 1_700_000_000_000 + i }));
+  let fill = makeCorpus(WINDOW, 99);
+  let fillMetas = fill.map((_, i) => ({ account: `f${i % 5000}`, time: 1_699_000_000_000 + i }));
+  if (o.corpus === "campaigns") {
+    // one stream per process (~155 prompts per campaign + a quarter as many noise prompts): the
+    // window is filled from its start, the timed adds come after
+    const { makeStream } = await import("../test/redis/stream.mjs");
+    const need = WINDOW + o.n + o.latency;
+    const st = makeStream({ campaigns: Math.ceil(need / 120), noise: Math.ceil(need / 4), seed: 1000 + o.index });
+    if (st.texts.length < need) throw new Error(`campaign stream of ${st.texts.length} prompts, ${need} needed`);
+    fill = st.texts.slice(0, WINDOW); fillMetas = st.metas.slice(0, WINDOW);
+    texts = st.texts.slice(WINDOW, need); metas = st.metas.slice(WINDOW, need);
+  }
   const { MinHasher } = await import(new URL("index.js", DIST).href);
   const sigs = o.presigned ? new MinHasher().signBatch(texts.slice(0, o.n)) : undefined;
   await d.add("warm up: the scripts are loaded on this connection", { account: "w" });
   if (o.index === 0) {
     // fill the window (the other processes wait for "batch", sent once all are ready)
-    const fill = makeCorpus(WINDOW, 99);
-    await d.addBatch(fill, fill.map((_, i) => ({ account: `f${i % 5000}`, time: 1_699_000_000_000 + i })));
+    await d.addBatch(fill, fillMetas);
   }
   process.send({ ready: true });
   process.on("message", async (m) => {
@@ -108,7 +122,7 @@ async function speed(target, label, procs, runs, n, latency, flush, servers) {
     await flush();
     const prefix = `bench-${label}`;
     const kids = Array.from({ length: procs }, (_, index) => fork(fileURLToPath(import.meta.url),
-      ["--worker", JSON.stringify({ ...target, prefix, index, n, latency, presigned: values.presigned }), ...(values.dist === undefined ? [] : ["--dist", values.dist])], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+      ["--worker", JSON.stringify({ ...target, prefix, index, n, latency, presigned: values.presigned, corpus: values.corpus }), ...(values.dist === undefined ? [] : ["--dist", values.dist])], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     const next = () => Promise.all(kids.map((k) => new Promise((resolve, reject) => {
       k.once("message", resolve);
       k.once("exit", (code) => reject(new Error(`bench worker exited with ${code}`)));
@@ -169,7 +183,7 @@ async function main() {
   const out = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, window: WINDOW, n, latency, results: [] };
   const server = await RedisServer.start();
   out.redis = (await server.cli("info", "server")).match(/redis_version:(\S+)/)?.[1];
-  console.log(`Redis ${out.redis}, ${out.cpus} cores (${out.cpu}), Node ${out.node}; ${n} prompts per process batched, ${latency} single adds, median of ${runs} runs; build ${fileURLToPath(DIST)}`);
+  console.log(`Redis ${out.redis}, ${out.cpus} cores (${out.cpu}), Node ${out.node}; ${n} prompts per process batched, ${latency} single adds, median of ${runs} runs; corpus ${values.corpus}; build ${fileURLToPath(DIST)}`);
   try {
     if (values.part !== "memory") {
       const admin = new Redis({ host: "127.0.0.1", port: server.port });
