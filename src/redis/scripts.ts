@@ -92,7 +92,9 @@ end
  * 1. check the stored parameters (before any write, so a refused call changes nothing);
  * 2. candidates: the union of the band buckets; verified on the stored signatures (fraction of
  *    equal slots >= threshold), most similar first, ties by older seq — the order of
- *    `LshIndex.queryScored`;
+ *    `LshIndex.queryScored`. When all candidates are in one cluster, only whether one passes
+ *    matters (the prompt joins that cluster, nothing merges), so verification stops at the
+ *    first that passes; a candidate stops being compared once too many slots differ;
  * 3. the prompt joins the first candidate's cluster; every other candidate's cluster is merged
  *    (the larger keeps its id, its smaller partner's members are relabelled: small-to-large);
  * 4. counters and buckets are updated, then prompts beyond the window are evicted, oldest first.
@@ -122,6 +124,13 @@ local function bandFields(b)
   t[nb + 1] = nil
   return t
 end
+-- the fewest equal slots that pass (eq / P >= threshold), and the most unequal ones a passing
+-- candidate can have: verification stops at one more
+local NEED = P + 1
+for e = P, 0, -1 do if e / P >= threshold then NEED = e end end
+local SLACK = P - NEED
+-- seq string -> number, for the seqs read from buckets during this call
+local NUM = {}
 
 local m = redis.call('HMGET', meta, 'cfg', 'next', 'head', 'ncl', 'newest')
 if m[1] and m[1] ~= cfg then
@@ -250,7 +259,9 @@ local function add(timeS, account, text, rec)
     if v then
       local l = {}
       for s in string.gmatch(v, '%d+') do
-        if tonumber(s) >= head then
+        local n = NUM[s]
+        if not n then n = tonumber(s); NUM[s] = n end
+        if n >= head then
           l[#l + 1] = s
           if not seen[s] then seen[s] = true; cands[#cands + 1] = s end
         end
@@ -263,16 +274,34 @@ local function add(timeS, account, text, rec)
   if #cands > 0 then
     local q = {struct.unpack(SLOTS, rec)}
     local blobs = redis.call('HMGET', it, unpack(cands))
+    -- when every candidate is in one cluster, the prompt joins that cluster if any of them
+    -- passes, and nothing is merged: verification stops at the first that passes (in a
+    -- campaign, the candidates are mostly the campaign's earlier prompts)
+    local one = nil
     for i = 1, #cands do
       local b = blobs[i]
       if b then
         blobOf[cands[i]] = b
+        local c = (label(b))
+        if one == nil then one = c elseif one ~= c then one = false end
+      end
+    end
+    for i = 1, #cands do
+      local b = blobs[i]
+      if b then
         local o = {struct.unpack(SLOTS, b)}
-        local eq = 0
+        local eq, ne = 0, 0
         for s = 1, P do
-          if o[s] == q[s] then eq = eq + 1 end
+          if o[s] == q[s] then eq = eq + 1
+          else
+            ne = ne + 1
+            if ne > SLACK then break end
+          end
         end
-        if eq / P >= threshold then accepted[#accepted + 1] = {tonumber(cands[i]), eq, (label(b))} end
+        if ne <= SLACK then
+          accepted[#accepted + 1] = {tonumber(cands[i]), eq, (label(b))}
+          if one then break end
+        end
       end
     end
     table.sort(accepted, function(a, b)
