@@ -133,8 +133,20 @@ const mix2 = (a: number, b: number): number => fmix((Math.imul(a, 0x9e3779b1) + 
 const mix3 = (a: number, b: number, c: number): number => fmix((Math.imul(mix2(a, b), 0x9e3779b1) + c) | 0);
 /** Token hashes never collide with the SLOT and SEAM markers (nor 0, the empty key). */
 const tok = (h: number): number => (h < 3 ? h + 3 : h);
-/** Closing punctuation: . , ; : ! ? ) ] " ' */
-const isClosing = (c: number): boolean => c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 41 || c === 34 || c === 39 || c === 93;
+// character classes of ASCII for the tokenizer (one table lookup per character)
+const C_LETTER = 1, C_DIGIT = 2, C_CLOSE = 4, C_TAIL = 8, C_INNER = 16, C_OPEN = 32, C_KEYSEP = 64, C_PREFIX = 128;
+const CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 65; c <= 90; c++) { t[c] |= C_LETTER; t[c + 32] |= C_LETTER; }
+  for (let c = 48; c <= 57; c++) t[c] |= C_DIGIT;
+  for (const c of ".,;:!?)]\"'") t[c.charCodeAt(0)] |= C_CLOSE; // closing punctuation: not hashed
+  for (const c of ".,;:!?)\"") t[c.charCodeAt(0)] |= C_TAIL; // may end a plain word
+  for (const c of "'-") t[c.charCodeAt(0)] |= C_INNER; // may be inside a plain word
+  for (const c of "(\"'[") t[c.charCodeAt(0)] |= C_OPEN; // an opening bracket or quote: not hashed
+  for (const c of ":=") t[c.charCodeAt(0)] |= C_KEYSEP; // ends a key
+  for (const c of "_.-") t[c.charCodeAt(0)] |= C_PREFIX; // may be inside a key
+  return t;
+})();
 /** A token hash whose low bit says whether the token is a plain word (see `isPlain`). */
 const wordTok = (h: number, plain: boolean): number => {
   const x = plain ? (h | 1) >>> 0 : (h & ~1) >>> 0;
@@ -359,21 +371,35 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     let core = h, hasCore = false; // the hash without closing punctuation ("of:" and "of" are one word)
     for (; i < len; i++) {
       c = s.charCodeAt(i);
-      if (isSpace(c)) break;
-      if (fold) { if (c > 127) return false; if (c >= 65 && c <= 90) c += 32; }
-      // an opening bracket or quote is not hashed, nor is closing punctuation (below)
-      if (!(i === start && i + 1 < len && !isSpace(s.charCodeAt(i + 1)) && (c === 40 || c === 34 || c === 39 || c === 91))) h = Math.imul(h ^ c, 0x01000193);
-      if (!isClosing(c)) { core = h; hasCore = true; }
-      if (isLetter(c)) { letter = true; if (tail) plain = false; }
-      else if (c === 39 || c === 45 || c === 8217) { if (tail) plain = false; }
-      else if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 41 || c === 34) tail = true;
+      let k: number;
+      if (c < 128) {
+        if (c <= 32) break;
+        if (fold && c >= 65 && c <= 90) c += 32;
+        k = CLASS[c];
+      } else {
+        if (c >= 0x85 && isWideSpace(c)) break;
+        if (fold) return false;
+        k = c === 8217 ? C_INNER : C_LETTER;
+      }
+      if (k === C_LETTER) { // the common case, all the steps below for a letter
+        h = Math.imul(h ^ c, 0x01000193); core = h; hasCore = true; letter = true;
+        if (tail) plain = false;
+        if (prefixOk) lastLetter = true;
+        continue;
+      }
+      // an opening bracket or quote is not hashed, nor is closing punctuation (`core`)
+      if (!(i === start && (k & C_OPEN) !== 0 && i + 1 < len && !isSpace(s.charCodeAt(i + 1)))) h = Math.imul(h ^ c, 0x01000193);
+      if ((k & C_CLOSE) === 0) { core = h; hasCore = true; }
+      if ((k & C_LETTER) !== 0) { letter = true; if (tail) plain = false; }
+      else if ((k & C_INNER) !== 0) { if (tail) plain = false; }
+      else if ((k & C_TAIL) !== 0) tail = true;
       else if (!(i === start && (c === 40 || c === 34))) plain = false;
-      if (sepAt > 0 && !isLetter(c)) { if (c === 44 || c === 59) punct++; else wordValue = false; }
-      if (c >= 48 && c <= 57) { digit = true; prefixOk = false; }
+      if (sepAt > 0 && (k & C_LETTER) === 0) { if (c === 44 || c === 59) punct++; else wordValue = false; }
+      if ((k & C_DIGIT) !== 0) { digit = true; prefixOk = false; }
       else if (prefixOk) {
-        if ((c === 58 || c === 61) && lastLetter && keyHash === 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c === 58; continue; }
-        else if (isLetter(c)) lastLetter = true;
-        else if (c === 95 || c === 46 || c === 45) lastLetter = false;
+        if ((k & C_KEYSEP) !== 0 && lastLetter && keyHash === 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c === 58; continue; }
+        else if ((k & C_LETTER) !== 0) lastLetter = true;
+        else if ((k & C_PREFIX) !== 0) lastLetter = false;
         else prefixOk = false;
       }
     }
