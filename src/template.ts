@@ -540,6 +540,30 @@ class StampSet {
  * its 2-grams the same way): fixed wording continues the same way every time, common words do not.
  */
 const SPECIFIC = 0.5;
+/**
+ * A 3-gram that one of its 2-grams (nearly) always continues into is also specific when it is a
+ * common continuation of the other one: fixed wording next to a phrase that other templates or
+ * the language share ("^ given the", "the following passage": "the following" goes on in many
+ * ways, "following passage" and "^ given" do not).
+ */
+const DETERMINED = 0.9;
+const SPECIFIC_SHARED = 0.3;
+/**
+ * The specificity test of a 3-gram with document frequency c and 2-gram frequencies l and r; the
+ * shared-phrase form only for 3-grams of plain words (`plain`): next to a masked value, a word
+ * that takes two or three values ("<*> kb," / "<*> b,") is a slot. The streaming miner uses the
+ * strict form only: early in a stream the counts are small, and an opener of organic prompts
+ * ("hi, can you help me <*>") passed the shared-phrase form there and became a campaign (found by
+ * the organic-prompt test of test/template.test.ts).
+ */
+function specific(c: number, l: number, r: number, plain: boolean): boolean {
+  const hi = l > r ? l : r, lo = l > r ? r : l;
+  return c >= SPECIFIC * hi || (plain && c >= DETERMINED * lo && c >= SPECIFIC_SHARED * hi);
+}
+/** Whether 3-gram i of the n tokens at t[a..] has no masked token (the text's ends count as plain). */
+function plainAt(t: Uint32Array, i: number, n: number, a = 0): boolean {
+  return t[a + i] !== WILD && (i === 0 || t[a + i - 1] !== WILD) && (i === n - 1 || t[a + i + 1] !== WILD);
+}
 /** Batch mode: texts per block of n-gram counting and lookups. */
 const BLOCK = 32768;
 /** Neighbouring tokens whose supports differ by more than this factor belong to different runs. */
@@ -641,7 +665,7 @@ class Engine {
   private specificAt(c: number, i: number): boolean {
     const bg = this.sc.bigrams;
     const l = this.freq(this.bf, bg[i]), r = this.freq(this.bf, bg[i + 1]);
-    return c >= SPECIFIC * (l > r ? l : r);
+    return specific(c, l, r, !this.streaming && plainAt(this.sc.toks, i, this.sc.n));
   }
 
   /** Document frequencies: each distinct key of one text counted once (with witnesses in streaming mode). */
@@ -756,7 +780,7 @@ class Engine {
       let ok = c >= theta;
       if (ok) {
         const l = this.freq(bf, bg[i]), r = this.freq(bf, bg[i + 1]);
-        ok = c >= SPECIFIC * (l > r ? l : r);
+        ok = specific(c, l, r, !this.streaming && plainAt(sc.toks, i, n));
       }
       g[i] = ok ? c : 0; // g now holds supports
     }
@@ -1050,15 +1074,33 @@ class Engine {
       let statics = 0;
       for (let p = 0; p < ne; p++) if (el[p] > SEAM) statics++;
       // the weakest and second weakest segment supports: the context of a segment is the others
-      let min1 = 0x7fffffff, min2 = 0x7fffffff;
+      let min1 = 0x7fffffff, min2 = 0x7fffffff, max1 = 0, max2 = 0;
       if (str !== null) {
         for (let k = 0; k < nseg; k++) { const v = str[k]; if (v < min1) { min2 = min1; min1 = v; } else if (v < min2) min2 = v; }
+        for (let k = 0; k < nseg; k++) { const v = str[k]; if (v > max1) { max2 = max1; max1 = v; } else if (v > max2) max2 = v; }
+      }
+      // segments that can hold a template up on their own: anchored at an end of the text, or of
+      // minWording tokens or more (not a short phrase of the language floating in free text)
+      let holds = 0;
+      for (let q = 0; q < ne;) {
+        if (el[q] <= SEAM) { q++; continue; }
+        const b = q;
+        while (q < ne && el[q] > SEAM) q++;
+        if (b === 0 || q === ne || q - b >= this.o.minWording) holds++;
       }
       let p = 0, s = -1;
       while (p < ne) {
         if (el[p] <= SEAM) { p++; continue; }
         const a = p;
         s++;
+        // what stays must still hold a template: making the wording of "<instruction> <*> the
+        // child process <*>" a slot would leave a phrase of the payload, which would join every
+        // text that holds the phrase (the one-phrase rule of `skeletonOf`, for patterns); unless
+        // the segment is far weaker than the rest (a value: "task: <*> the document. document:")
+        let e = a;
+        while (e < ne && el[e] > SEAM) e++;
+        if (holds - (a === 0 || e === ne || e - a >= this.o.minWording ? 1 : 0) === 0 &&
+          (str === null || str[s] * LEVEL >= (str[s] === max1 ? max2 : max1))) { p = e; continue; }
         // wording stronger than every bit of its context is not a value of that context: a
         // template's instruction next to a chance phrase or a reused payload ("summarize: <*> the
         // number of <*>") must not become a slot of that phrase, which would join every template
@@ -1312,7 +1354,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
 // ------------------------------------------------------------------------------------ persistence
 
 const MAGIC = 0x4d54444e; // "NDTM" little-endian
-const VERSION = 2; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation
+const VERSION = 3; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly)
 const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
@@ -1743,7 +1785,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       for (let j = 0; j < n; j++) {
         if (gc[a - base + j] < theta) continue;
         kb[bk.n++] = sc.bigrams[j]; kb[bk.n++] = sc.bigrams[j + 1];
-        pb[bpos.n++] = a - base + j; bpos.n++;
+        pb[bpos.n++] = a - base + j; pb[bpos.n++] = plainAt(pool, j, n, a) ? 1 : 0;
       }
     }
     if (bc.length < bk.n) bc = new Int32Array(Math.max(bk.n, bc.length * 2));
@@ -1752,7 +1794,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     // continuation of its 2-grams (as in Engine.skeleton)
     for (let q = 0; q < bk.n; q += 2) {
       const at = bpos.a[q], c = gc[at], l = bc[q], r = bc[q + 1];
-      if (c < SPECIFIC * (l > r ? l : r)) gc[at] = 0;
+      if (!specific(c, l, r, bpos.a[q + 1] === 1)) gc[at] = 0;
     }
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
