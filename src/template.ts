@@ -1320,6 +1320,80 @@ function hashElems(el: Uint32Array, from: number, ne: number, a: number, b: numb
   return tok(h);
 }
 
+/** Tokens a wrapper segment may have (see `Wrappers`). */
+const WRAP_MAX = 3;
+/** Static tokens the wrapped skeleton must keep. */
+const WRAP_REST = 6;
+
+/**
+ * Batch mode: a skeleton that is another skeleton inside a short wrapper, a segment of at most
+ * WRAP_MAX tokens at the very start or end of the text with a slot or seam between it and the rest
+ * ("[ref <*>] explain step by step how to <*> show all reasoning." around "explain step by step
+ * how to <*> show all reasoning."), joins the group of that skeleton when it is larger: an
+ * evasion that adds a ticket id, a greeting or a sign-off keeps its campaign. The two are
+ * compared on their cores (the skeleton between its first and last static token), as Drain
+ * compares log lines position by position only after its fixed-depth tree has put lines of the
+ * same shape together (He et al., ICWS 2017, section III): the wrapper is what puts them apart.
+ */
+class Wrappers {
+  private readonly core = new Map<number, number>(); // core hash -> a group whose skeleton it is
+  private readonly asks: number[] = []; // (group, stripped core hash) pairs
+  constructor(private readonly minWording: number) {}
+  note(el: Uint32Array, ne: number, g: number): void {
+    let a = 0, b = ne;
+    while (a < b && el[a] <= SEAM) a++;
+    while (b > a && el[b - 1] <= SEAM) b--;
+    if (b - a === 0) return;
+    const full = hashElems(el, a, b, -1, -1);
+    if (!this.core.has(full)) this.core.set(full, g);
+    let statics = 0;
+    for (let p = a; p < b; p++) if (el[p] > SEAM) statics++;
+    // a leading wrapper: static at the text's start, then a slot
+    let la = -1;
+    if (a === 0) { let p = 0; while (p < ne && el[p] > SEAM) p++; if (p <= WRAP_MAX && p < ne) { la = p; while (la < ne && el[la] <= SEAM) la++; } }
+    let lb = -1;
+    if (b === ne) { let p = ne; while (p > 0 && el[p - 1] > SEAM) p--; if (ne - p <= WRAP_MAX && p > 0) { lb = p; while (lb > 0 && el[lb - 1] <= SEAM) lb--; } }
+    const ask = (x: number, y: number): void => {
+      let st = 0;
+      for (let p = x; p < y; p++) if (el[p] > SEAM) st++;
+      if (y > x && st >= WRAP_REST && st >= this.minWording && st < statics) this.asks.push(g, hashElems(el, x, y, -1, -1));
+    };
+    if (la >= 0) ask(la, b);
+    if (lb >= 0) ask(a, lb);
+    if (la >= 0 && lb >= 0 && la < lb) ask(la, lb);
+  }
+  join(eng: Engine): void {
+    // the target of each group that found one (the largest set among its cores)
+    const target = new Map<number, number>();
+    for (let k = 0; k < this.asks.length; k += 2) {
+      const g = this.asks[k], t = this.core.get(this.asks[k + 1]);
+      if (t === undefined) continue;
+      const rt = eng.find(t), old = target.get(g);
+      if (rt !== eng.find(g) && (old === undefined || eng.gSize[rt] > eng.gSize[old])) target.set(g, rt);
+    }
+    // a set joins only when each of its skeletons found the same target: a set that generalised
+    // the wrapped part away ("[ref <*>] <*>") holds texts of other templates
+    const sets = new Map<number, number>();
+    for (const g of target.keys()) {
+      const r = eng.find(g);
+      if (sets.has(r)) continue;
+      let t = -1, m = r;
+      do {
+        const x = target.get(m);
+        if (x === undefined || (t >= 0 && eng.find(x) !== t)) { t = -2; break; }
+        t = eng.find(x);
+        m = eng.gNext[m];
+      } while (m !== r);
+      sets.set(r, t);
+    }
+    for (const [r, t] of sets) {
+      if (t < 0) continue;
+      const rr = eng.find(r), rt = eng.find(t);
+      if (rr !== rt && eng.gSize[rt] > eng.gSize[rr]) eng.union(rt, rr);
+    }
+  }
+}
+
 /** Skeletons held by fewer than 1/MINOR of the texts of a group's most common one do not shape its template. */
 const MINOR = 20;
 const bare = (t: string): string => (t === "<*>" ? t : t.replace(/^[("'[]/, "").replace(/[.,;:!?)\]"']+$/, "") || t);
@@ -1828,7 +1902,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     }
   }
   // pass 3: merges decided on the complete statistics, then every distinct skeleton joins them
+  // (and skeletons that are another one in a short wrapper join it: see `Wrappers`)
   eng.settle();
+  const wrappers = new Wrappers(eng.o.minWording);
   for (let i = 0; i < N; i++) {
     const g = groups[i];
     if (eng.gRep[g] !== i || eng.gEntry[g] < 0) continue;
@@ -1837,7 +1913,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     sc.n = n;
     eng.skeleton();
     eng.joinMerged(g);
+    wrappers.note(sc.elems, sc.ne, g);
   }
+  wrappers.join(eng);
   // pass 4: families of sibling templates are split (see `splitFamilies`)
   // Texts with too little wording to be grouped (skeleton "read this and <*>") form thin groups
   // here, which are kept only where they split into siblings (the sibling wording is what the

@@ -359,6 +359,25 @@ describe("evasion", () => {
   });
 });
 
+describe("a short wrapper around a campaign prompt", () => {
+  it("a ticket id in front and a sign-off behind keep the prompt in its campaign (batch)", () => {
+    const r = rng(47);
+    const texts: string[] = [], wrapped: number[] = [];
+    for (let k = 0; k < 80; k++) texts.push(`Explain step by step how to ${phrase(r, r.int(3, 6))}. Show all reasoning and cite your sources.`);
+    for (let k = 0; k < 12; k++) {
+      wrapped.push(texts.length);
+      const id = (0x10000000 + Math.floor(r.next() * 0xe0000000)).toString(16);
+      texts.push(`[ref ${id}] Explain step by step how to ${phrase(r, r.int(3, 6))}. Show all reasoning and cite your sources.${k % 2 ? " Thanks!" : ""}`);
+    }
+    // free text behind the same kind of ticket id stays apart
+    for (let k = 0; k < 12; k++) texts.push(`[ref ${(0x10000000 + k * 7919).toString(16)}] ${phrase(r, r.int(10, 20))}.`);
+    const { labels, templates } = mineTemplates(texts);
+    for (const i of wrapped) expect(labels[i], `wrapped text ${i}`).toBe(labels[0]);
+    expect(templates[labels[0]]).toMatch(/^(<\*> )?explain step by step how to <\*> show all reasoning and cite your sources\.( <\*>)?$/);
+    for (let i = 92; i < texts.length; i++) expect(labels[i]).not.toBe(labels[0]);
+  });
+});
+
 describe("TemplateMiner (streaming)", () => {
   it("agrees with the batch grouping once the template has support, and reports merges", () => {
     const r = rng(11);
