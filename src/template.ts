@@ -318,6 +318,8 @@ class Scratch {
   segStart = new Int32Array(256); // element index of each segment
   segEnd = new Int32Array(256);
   nseg = 0;
+  /** Set by `skeletonOf`: the text is in the payload regime (long, or free text in its slots). */
+  payload = false;
   /** Set by `skeletonOf` when the text has too little wording to be grouped: its skeleton hash. */
   thin = 0;
   gen = new Uint32Array(512);
@@ -825,6 +827,7 @@ class Engine {
     const weak = best * this.o.relativeSupport;
     for (let k = 0; k < n; k++) if (cov[k] < weak && isPlain(t[k])) slotWords++;
     const long = n > this.o.maxColumns || slotWords >= SLOT_WORDS;
+    sc.payload = long;
     const floor = long ? Math.max(theta, best * this.o.relativeSupport) : theta;
     for (let k = 0; k < nseg; k++) {
       if (long && segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) strength[k] = 0;
@@ -875,12 +878,12 @@ class Engine {
         const c = this.eGroup.length * 2, V = this.o.variability;
         this.eGroup = grow32(this.eGroup, c); this.eMerged = grow8(this.eMerged, c); this.eNv = grow32(this.eNv, c);
         this.eRefs = grow32(this.eRefs, c); this.eAlias = grow8(this.eAlias, c);
-        this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c); this.eVariant = grow8(this.eVariant, c);
+        this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c); this.eVariant = grow8(this.eVariant, c); this.eAbsorb = grow8(this.eAbsorb, c);
         const v = new Uint32Array(c * V); v.set(this.eVals); this.eVals = v;
         const vg = new Int32Array(c * V); vg.set(this.eValGroups); this.eValGroups = vg;
       }
     }
-    this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0; this.eVariant[e] = 0;
+    this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0; this.eVariant[e] = 0; this.eAbsorb[e] = 0;
     const p = this.pat.slot(key);
     this.pat.t[p + 1] = e;
     return e;
@@ -962,6 +965,7 @@ class Engine {
       if (segment && long && len >= PAYLOAD_MIN) this.eLong[x] = 1;
       // a variant place: a long text (the payload regime), a short value, real wording around it
       if (long && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eVariant[x] = 1;
+      if (sc.payload && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eAbsorb[x] = 1;
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
     }, sc.strength);
@@ -1028,6 +1032,23 @@ class Engine {
       if (this.eMerged[x] || this.eNv[x] === 0) continue;
       if (this.slotRule(x, size0) || this.eNv[x] >= V || this.familyPlace(x, size0)) this.mergeEntry(x);
     }
+    // A skeleton with a slot where one far more common skeleton has a filling, and no other one
+    // does as often, is a text of that template with something of its own in that place (a typo in
+    // the wording: "explain step by setp how to ..."): it joins that template's group, which keeps
+    // its wording (the slot rule would make the place a slot for all, and the dominance rule above
+    // keeps the filling static; Brain's frequency levels again, Yu et al., IEEE TSC 2023)
+    for (let x = 0; x < this.eCount; x++) {
+      // (in texts of the payload regime with wording around the place, as family places: in log
+      // lines a rare slot version is usually an event of its own)
+      if (this.eMerged[x] || this.eNv[x] === 0 || this.eGroup[x] < 0 || this.eAbsorb[x] === 0) continue;
+      const lim = this.eExact[x] * SLOT_DOMINANCE;
+      let into = -1, n = 0;
+      for (let k = 0; k < this.eNv[x]; k++) {
+        const g = this.eValGroups[x * V + k];
+        if (size0[g] > lim) { into = g; n++; }
+      }
+      if (n === 1) this.union(into, this.eGroup[x]);
+    }
   }
 
   /** Batch mode, after settle(): the skeleton in the scratch joins the patterns it generalises to. */
@@ -1039,6 +1060,8 @@ class Engine {
     }, sc.strength);
   }
   eTok = new Uint8Array(1024);
+  /** Batch mode: a text of the payload regime registered here with a short value and wording around it. */
+  eAbsorb = new Uint8Array(1024);
 
   /** The entry's open place becomes a slot: all its value groups (and its exact group) merge. */
   private mergeEntry(x: number): void {

@@ -378,6 +378,28 @@ describe("a short wrapper around a campaign prompt", () => {
   });
 });
 
+describe("a typo in the wording", () => {
+  it("keeps the prompt in its campaign, and the template keeps the word (batch)", () => {
+    const r = rng(53);
+    const texts: string[] = [], typo: number[] = [];
+    const words = "Summarize the passage below in three short bullet points for a busy manager:".split(" ");
+    for (let k = 0; k < 90; k++) {
+      const w = words.slice();
+      if (k % 10 === 9) {
+        // swap two inner letters of one word inside the instruction (not its first two words: a
+        // typo there leaves no recurring 3-gram at the text's start, see the README)
+        const j = 2 + (k % 6), u = w[j];
+        w[j] = u.length > 3 ? u[0] + u[2] + u[1] + u.slice(3) : u + "x";
+        typo.push(k);
+      }
+      texts.push(`${w.join(" ")} ${phrase(r, r.int(20, 40))}.`);
+    }
+    const { labels, templates } = mineTemplates(texts);
+    for (const i of typo) expect(labels[i], `text ${i}: ${texts[i].slice(0, 60)}`).toBe(labels[0]);
+    expect(templates[labels[0]]).toBe("summarize the passage below in three short bullet points for a busy manager: <*>");
+  });
+});
+
 describe("TemplateMiner (streaming)", () => {
   it("agrees with the batch grouping once the template has support, and reports merges", () => {
     const r = rng(11);
