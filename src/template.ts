@@ -954,7 +954,8 @@ class Engine {
     this.gEntry[g] = e; this.gKey[g] = h;
     if (this.streaming) { this.gSkel[g] = sc.elems.slice(0, sc.ne); this.gStr[g] = sc.strength.slice(0, sc.nseg); }
     // this skeleton is the slot version of a pattern other skeletons generalise to: merge them
-    if (!this.deferred && this.eNv[e] > 0 && this.slotRule(e)) this.mergeEntry(e);
+    // (or, when one of them is far more common, join it: see `absorb`)
+    if (!this.deferred && this.eNv[e] > 0) { if (this.slotRule(e)) this.mergeEntry(e); else this.absorb(e, null); }
     const long = sc.n > this.o.maxColumns;
     let statics = 0;
     for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) statics++;
@@ -1037,18 +1038,21 @@ class Engine {
     // the wording: "explain step by setp how to ..."): it joins that template's group, which keeps
     // its wording (the slot rule would make the place a slot for all, and the dominance rule above
     // keeps the filling static; Brain's frequency levels again, Yu et al., IEEE TSC 2023)
-    for (let x = 0; x < this.eCount; x++) {
-      // (in texts of the payload regime with wording around the place, as family places: in log
-      // lines a rare slot version is usually an event of its own)
-      if (this.eMerged[x] || this.eNv[x] === 0 || this.eGroup[x] < 0 || this.eAbsorb[x] === 0) continue;
-      const lim = this.eExact[x] * SLOT_DOMINANCE;
-      let into = -1, n = 0;
-      for (let k = 0; k < this.eNv[x]; k++) {
-        const g = this.eValGroups[x * V + k];
-        if (size0[g] > lim) { into = g; n++; }
-      }
-      if (n === 1) this.union(into, this.eGroup[x]);
+    for (let x = 0; x < this.eCount; x++) this.absorb(x, size0);
+  }
+
+  /** See `settle`: the slot version of entry x joins the one far more common filling, if any (size0: batch sizes). */
+  private absorb(x: number, size0: Int32Array | null): void {
+    // (in texts of the payload regime with wording around the place, as family places: in log
+    // lines a rare slot version is usually an event of its own)
+    if (this.eMerged[x] || this.eNv[x] === 0 || this.eGroup[x] < 0 || this.eAbsorb[x] === 0) return;
+    const V = this.o.variability, lim = this.eExact[x] * SLOT_DOMINANCE;
+    let into = -1, n = 0;
+    for (let k = 0; k < this.eNv[x]; k++) {
+      const g = this.eValGroups[x * V + k];
+      if ((size0 !== null ? size0[g] : this.gSize[this.find(g)]) > lim) { into = g; n++; }
     }
+    if (n === 1) this.union(into, this.eGroup[x]);
   }
 
   /** Batch mode, after settle(): the skeleton in the scratch joins the patterns it generalises to. */
@@ -1212,7 +1216,7 @@ class Engine {
     w.i32s(this.eGroup, E); w.u8s(this.eMerged, E); w.i32s(this.eNv, E);
     w.u32s(this.eVals, E * V); w.i32s(this.eValGroups, E * V);
     w.i32s(this.eRefs, E); w.u8s(this.eAlias, E); w.i32s(this.eExact, E); w.i32s(this.eReg, E);
-    w.u8s(this.eLong, E); w.u8s(this.eTok, E);
+    w.u8s(this.eLong, E); w.u8s(this.eTok, E); w.u8s(this.eAbsorb, E);
     w.u32(this.eFree.length); for (const e of this.eFree) w.u32(e);
     const G = this.gCount;
     w.u32(G);
@@ -1242,6 +1246,7 @@ class Engine {
     this.eVals = r.u32s(E * V, cap * V, "eVals"); this.eValGroups = r.i32s(E * V, cap * V, "eValGroups");
     this.eRefs = r.i32s(E, cap, "eRefs"); this.eAlias = r.u8s(E, cap, "eAlias"); this.eExact = r.i32s(E, cap, "eExact");
     this.eReg = r.i32s(E, cap, "eReg"); this.eLong = r.u8s(E, cap, "eLong"); this.eTok = r.u8s(E, cap, "eTok");
+    this.eAbsorb = r.u8s(E, cap, "eAbsorb"); this.eVariant = new Uint8Array(cap);
     this.eCount = E;
     this.eFree = r.indexes(E, "free pattern entries");
     const G = r.count("the group count", 1 << 28);

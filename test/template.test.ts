@@ -397,6 +397,12 @@ describe("a typo in the wording", () => {
     const { labels, templates } = mineTemplates(texts);
     for (const i of typo) expect(labels[i], `text ${i}: ${texts[i].slice(0, 60)}`).toBe(labels[0]);
     expect(templates[labels[0]]).toBe("summarize the passage below in three short bullet points for a busy manager: <*>");
+    // the streaming miner too, once the template is established (and after a save and load)
+    const m = new TemplateMiner();
+    texts.slice(0, 45).forEach((t, i) => m.add(i, t));
+    const m2 = TemplateMiner.deserialize(m.serialize());
+    texts.slice(45).forEach((t, i) => m2.add(45 + i, t));
+    for (const i of typo) if (i >= 20) expect(m2.groupOf(i), `streamed text ${i}`).toBe(m2.groupOf(0));
   });
 });
 
