@@ -2,7 +2,8 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { initSync, shingles } from "../src/index";
 import { cluster, recallBanding } from "../src/cluster";
-import { templateOf, commonPairs } from "../src/align";
+import { templateOf, commonPairs, isHollow, wordsIn } from "../src/align";
+import fc from "fast-check";
 
 beforeAll(() => initSync());
 
@@ -196,5 +197,18 @@ describe("cluster, template mode: different templates with a common opening", ()
       else { expect(o).toBe(k); pairs++; }
     }
     expect(pairs).toBeGreaterThan(50);
+  });
+});
+
+describe("isHollow", () => {
+  it("is wordsIn(t) === 0 on any string of slots, spaces and pieces of them", () => {
+    const piece = fc.constantFrom("<*>", " ", "  ", "a", "<", "*", ">", "<*", "*>", "\n", "<*>x");
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+      const t = parts.join("");
+      expect(isHollow(t)).toBe(wordsIn(t) === 0);
+    }), { numRuns: 2000 });
+    expect(isHollow("")).toBe(true);
+    expect(isHollow("<*> <*>")).toBe(true);
+    expect(isHollow("<*> by <*>")).toBe(false);
   });
 });
