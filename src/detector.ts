@@ -386,7 +386,7 @@ export class Detector {
       // a group whose template has no word was grouped on nothing: the prompt stands alone (ids
       // of such singletons are negative, so they never meet the miner's group ids), and so do the
       // members it had when a merge left it without wording (as `cluster` splits such a group)
-      if (isHollow(this.#miner!.template(id))) {
+      if (this.#miner!.hollow(id)) {
         this.#dissolve(id);
         id = -1 - this.#nextCluster++;
       }

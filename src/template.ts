@@ -1642,8 +1642,36 @@ export class TemplateMiner {
     if (v !== 0 && eng.find(v % GROUP_SPAN) !== eng.find(g)) g = eng.union(v % GROUP_SPAN, g);
     this.exact.set(key, (Math.floor(v / GROUP_SPAN) + 1) * GROUP_SPAN + g);
     this.items.set(item, { text: s, group: g });
+    // whether the text's own display has a word (what `hollow` answers for a group of this text
+    // alone, without building the display again)
+    this.lastGroup = eng.find(g);
+    this.lastText = s;
+    this.lastWorded = false;
+    if (h !== 0) for (let p = 0; p < sc.ne && !this.lastWorded; p++) if (sc.elems[p] > SEAM) this.lastWorded = tokenText(s, sc, sc.elemTok[p]) !== "<*>";
     for (const w of revisit) if (w !== item) this.revisit(w);
     return eng.find(g);
+  }
+  private lastGroup = -1;
+  private lastWorded = false;
+  private lastText = "";
+
+  /**
+   * Whether the group's template has no word at all (`isHollow(template(group))`), answered
+   * without building the template when the group is the one text just added on its own skeleton
+   * (most adds of a stream: the Detector asks on every add).
+   */
+  hollow(group: number): boolean {
+    const eng = this.eng;
+    if (!Number.isInteger(group) || group < 0 || group >= eng.gCount) throw new RangeError(`${WHERE}.hollow: unknown group ${String(group)}`);
+    const r = eng.find(group);
+    if (r === this.lastGroup && eng.gSize[r] === 1 && eng.gNext[r] === r) {
+      if (eng.gEntry[r] >= 0) return !this.lastWorded;
+      // a group of texts identical up to their digits shows the text, digits masked, or as
+      // written when masking leaves no word (see `maskedDisplay`): hollow only when every
+      // whitespace-separated token is "<*>" itself
+      if (eng.gKey[r] !== 0) return ONLY_SLOTS.test(this.lastText);
+    }
+    return isHollow(this.template(group));
   }
 
   /**
@@ -2166,6 +2194,9 @@ function maskedDisplay(eng: Engine, text: string): string {
   const m = out.join(" ");
   return isHollow(m) ? s.trim().split(/\s+/u).join(" ") : m;
 }
+
+/** A text whose whitespace-separated tokens are all "<*>" (or that has none). */
+const ONLY_SLOTS = /^\s*(?:<\*>(?:\s+<\*>)*)?\s*$/u;
 
 /** A 32-bit key of a string (FNV-1a, then mixed), tagged apart from token-sequence hashes. */
 function exactKey(s: string): number {

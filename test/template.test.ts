@@ -423,6 +423,24 @@ describe("TemplateMiner (streaming)", () => {
     expect(groupCount(mineTemplates(texts).labels)).toBe(1);
   });
 
+  it("hollow(group) answers as isHollow(template(group)) after every add", async () => {
+    const { isHollow } = await import("../src/align.js");
+    const r = rng(59);
+    const m = new TemplateMiner();
+    const extra = ["", "12 34", "<*> <*>", "<*> and <*>", "x=1 y=2", "()", "the <*> of 7", "<*><*>", " <*>\t<*>\n", "7 <*> 8", "\u00a0<*>"];
+    for (let i = 0; i < 1500; i++) {
+      const k = r.int(0, 9);
+      const t = k === 0 ? extra[r.int(0, extra.length - 1)]
+        : k === 1 ? `<*> <*> <*> <*> <*> ${phrase(r, r.int(1, 3))}` // wording that displays as slots
+        : k < 5 ? `Summarize the text below in one line: ${phrase(r, r.int(1, 12))}`
+        : k < 7 ? `error ${r.int(0, 99)} in module ${phrase(r, 1)}`
+        : phrase(r, r.int(1, 20));
+      const g = m.add(i, t);
+      expect(m.hollow(g), `text ${i}: ${JSON.stringify(t)}`).toBe(isHollow(m.template(g)));
+      if (i % 7 === 3) m.remove(r.int(0, i));
+    }
+  });
+
   it("remove returns the n-gram statistics to zero", () => {
     const r = rng(12);
     const m = new TemplateMiner();
