@@ -970,8 +970,40 @@ class Engine {
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
     }, sc.strength);
+    if (this.streaming) this.joinWrapped(g);
     return this.find(g);
   }
+
+  /**
+   * Streaming: the new group g (its skeleton in the scratch) notes its core, and joins the larger
+   * group of an earlier skeleton that it is inside a short wrapper of (see `Wrappers`, the batch
+   * form; here a wrapped text that comes before its template's first skeleton stays apart).
+   */
+  private joinWrapped(g: number): void {
+    const sc = this.sc, asks = this.coreAsks;
+    asks.length = 0;
+    const full = wrapperCores(sc.elems, sc.ne, this.o.minWording, asks);
+    if (full === 0) return;
+    const t0 = this.coreOf.get(full);
+    if (t0 === undefined) this.coreOf.set(full, g);
+    else if (asks.length > 0 || sc.elems[0] === SLOT || sc.elems[sc.ne - 1] === SLOT) {
+      // the same core with something varying before or after it (a wrapper that is itself a
+      // variable, "[ref <*>] ... <*>"): the same template (with wording enough to say so)
+      let st = 0;
+      for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) st++;
+      const rt = this.find(t0), rg = this.find(g);
+      if (st >= WRAP_REST && st >= this.o.minWording && rt !== rg && this.gSize[rt] > this.gSize[rg]) { this.union(rt, rg); return; }
+    }
+    for (const c of asks) {
+      const t = this.coreOf.get(c);
+      if (t === undefined) continue;
+      const rt = this.find(t), rg = this.find(g);
+      if (rt !== rg && this.gSize[rt] > this.gSize[rg]) { this.union(rt, rg); return; }
+    }
+  }
+  /** Streaming: core hash -> the live group whose exact skeleton first had it (see `joinWrapped`). */
+  coreOf = new Map<number, number>();
+  private readonly coreAsks: number[] = [];
 
   private addValue(x: number, value: number, g: number, segment: boolean): void {
     const V = this.o.variability, base = x * V;
@@ -1191,6 +1223,11 @@ class Engine {
       }
     }
     for (const x of members) {
+      const sk = this.gSkel[x];
+      if (sk !== null && sk !== undefined) {
+        const full = wrapperCores(sk, sk.length, this.o.minWording, this.coreAsks);
+        if (full !== 0 && this.coreOf.get(full) === x) this.coreOf.delete(full);
+      }
       this.gSkel[x] = null; this.gStr[x] = null; this.gRep[x] = 0; this.gEntry[x] = -1; this.parent[x] = x; this.gNext[x] = x;
       this.tmplCache.delete(x);
       this.gFree.push(x);
@@ -1231,6 +1268,8 @@ class Engine {
     w.u32(this.gFree.length); for (const g of this.gFree) w.u32(g);
     w.u32(this.tmplCache.size);
     for (const [g, t] of this.tmplCache) { w.u32(g); w.str(t); }
+    w.u32(this.coreOf.size);
+    for (const [c, g] of this.coreOf) { w.u32(c); w.u32(g); }
   }
 
   /** Reads what `save` wrote, checking every length, index and link. */
@@ -1267,6 +1306,9 @@ class Engine {
     const nc = r.count("the template cache size", G);
     this.tmplCache = new Map();
     for (let k = 0; k < nc; k++) this.tmplCache.set(r.index(G, "a cached template's group"), r.str("a cached template"));
+    const ncore = r.count("the core count", G);
+    this.coreOf = new Map();
+    for (let k = 0; k < ncore; k++) { const c = r.u32("a core"); this.coreOf.set(c, r.index(G, "a core's group")); }
     // links: every index in range, union-find parents point down (parent[g] <= g, so find ends),
     // member lists are cycles (gNext is a permutation, so walking a set ends)
     const seen = new Uint8Array(G);
@@ -1354,6 +1396,35 @@ const WRAP_MAX = 3;
 const WRAP_REST = 6;
 
 /**
+ * The core of a skeleton (between its first and last static token) as a hash, 0 when it has no
+ * static token; pushes onto `asks` the cores left by taking off a wrapper at its start, its end,
+ * or both (see `Wrappers`).
+ */
+function wrapperCores(el: Uint32Array, ne: number, minWording: number, asks: number[]): number {
+  let a = 0, b = ne;
+  while (a < b && el[a] <= SEAM) a++;
+  while (b > a && el[b - 1] <= SEAM) b--;
+  if (b - a === 0) return 0;
+  const full = hashElems(el, a, b, -1, -1);
+  let statics = 0;
+  for (let p = a; p < b; p++) if (el[p] > SEAM) statics++;
+  // a leading wrapper: static at the text's start, then a slot or seam; a trailing one likewise
+  let la = -1;
+  if (a === 0) { let p = 0; while (p < ne && el[p] > SEAM) p++; if (p <= WRAP_MAX && p < ne) { la = p; while (la < ne && el[la] <= SEAM) la++; } }
+  let lb = -1;
+  if (b === ne) { let p = ne; while (p > 0 && el[p - 1] > SEAM) p--; if (ne - p <= WRAP_MAX && p > 0) { lb = p; while (lb > 0 && el[lb - 1] <= SEAM) lb--; } }
+  const ask = (x: number, y: number): void => {
+    let st = 0;
+    for (let p = x; p < y; p++) if (el[p] > SEAM) st++;
+    if (y > x && st >= WRAP_REST && st >= minWording && st < statics) asks.push(hashElems(el, x, y, -1, -1));
+  };
+  if (la >= 0) ask(la, b);
+  if (lb >= 0) ask(a, lb);
+  if (la >= 0 && lb >= 0 && la < lb) ask(la, lb);
+  return full;
+}
+
+/**
  * Batch mode: a skeleton that is another skeleton inside a short wrapper, a segment of at most
  * WRAP_MAX tokens at the very start or end of the text with a slot or seam between it and the rest
  * ("[ref <*>] explain step by step how to <*> show all reasoning." around "explain step by step
@@ -1367,28 +1438,14 @@ class Wrappers {
   private readonly core = new Map<number, number>(); // core hash -> a group whose skeleton it is
   private readonly asks: number[] = []; // (group, stripped core hash) pairs
   constructor(private readonly minWording: number) {}
+  private readonly scratch: number[] = [];
   note(el: Uint32Array, ne: number, g: number): void {
-    let a = 0, b = ne;
-    while (a < b && el[a] <= SEAM) a++;
-    while (b > a && el[b - 1] <= SEAM) b--;
-    if (b - a === 0) return;
-    const full = hashElems(el, a, b, -1, -1);
+    const asks = this.scratch;
+    asks.length = 0;
+    const full = wrapperCores(el, ne, this.minWording, asks);
+    if (full === 0) return;
     if (!this.core.has(full)) this.core.set(full, g);
-    let statics = 0;
-    for (let p = a; p < b; p++) if (el[p] > SEAM) statics++;
-    // a leading wrapper: static at the text's start, then a slot
-    let la = -1;
-    if (a === 0) { let p = 0; while (p < ne && el[p] > SEAM) p++; if (p <= WRAP_MAX && p < ne) { la = p; while (la < ne && el[la] <= SEAM) la++; } }
-    let lb = -1;
-    if (b === ne) { let p = ne; while (p > 0 && el[p - 1] > SEAM) p--; if (ne - p <= WRAP_MAX && p > 0) { lb = p; while (lb > 0 && el[lb - 1] <= SEAM) lb--; } }
-    const ask = (x: number, y: number): void => {
-      let st = 0;
-      for (let p = x; p < y; p++) if (el[p] > SEAM) st++;
-      if (y > x && st >= WRAP_REST && st >= this.minWording && st < statics) this.asks.push(g, hashElems(el, x, y, -1, -1));
-    };
-    if (la >= 0) ask(la, b);
-    if (lb >= 0) ask(a, lb);
-    if (la >= 0 && lb >= 0 && la < lb) ask(la, lb);
+    for (const c of asks) this.asks.push(g, c);
   }
   join(eng: Engine): void {
     // the target of each group that found one (the largest set among its cores)

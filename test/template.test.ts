@@ -360,7 +360,7 @@ describe("evasion", () => {
 });
 
 describe("a short wrapper around a campaign prompt", () => {
-  it("a ticket id in front and a sign-off behind keep the prompt in its campaign (batch)", () => {
+  it("a ticket id in front and a sign-off behind keep the prompt in its campaign", () => {
     const r = rng(47);
     const texts: string[] = [], wrapped: number[] = [];
     for (let k = 0; k < 80; k++) texts.push(`Explain step by step how to ${phrase(r, r.int(3, 6))}. Show all reasoning and cite your sources.`);
@@ -375,6 +375,14 @@ describe("a short wrapper around a campaign prompt", () => {
     for (const i of wrapped) expect(labels[i], `wrapped text ${i}`).toBe(labels[0]);
     expect(templates[labels[0]]).toMatch(/^(<\*> )?explain step by step how to <\*> show all reasoning and cite your sources\.( <\*>)?$/);
     for (let i = 92; i < texts.length; i++) expect(labels[i]).not.toBe(labels[0]);
+    // the streaming miner too, for wrapped texts that come after the template's skeleton (and
+    // after a save and load); free text behind a ticket id stays apart there as well
+    const m = new TemplateMiner();
+    texts.slice(0, 86).forEach((t, i) => m.add(i, t));
+    const m2 = TemplateMiner.deserialize(m.serialize());
+    texts.slice(86).forEach((t, i) => m2.add(86 + i, t));
+    for (const i of wrapped) expect(m2.groupOf(i), `streamed wrapped text ${i}`).toBe(m2.groupOf(0));
+    for (let i = 92; i < texts.length; i++) expect(m2.groupOf(i)).not.toBe(m2.groupOf(0));
   });
 });
 
