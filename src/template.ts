@@ -1090,7 +1090,7 @@ class Engine {
     }, sc.strength);
   }
   eTok = new Uint8Array(1024);
-  /** Batch mode: a text of the payload regime registered here with a short value and wording around it. */
+  /** A text of the payload regime registered here with a short value and wording around it (see `absorb`). */
   eAbsorb = new Uint8Array(1024);
 
   /** The entry's open place becomes a slot: all its value groups (and its exact group) merge. */
@@ -1219,6 +1219,7 @@ class Engine {
     for (const x of members) {
       const sk = this.gSkel[x];
       if (sk !== null && sk !== undefined) {
+        this.coreAsks.length = 0;
         const full = wrapperCores(sk, sk.length, this.o.minWording, this.coreAsks);
         if (full !== 0 && this.coreOf.get(full) === x) this.coreOf.delete(full);
       }
@@ -1507,7 +1508,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
 // ------------------------------------------------------------------------------------ persistence
 
 const MAGIC = 0x4d54444e; // "NDTM" little-endian
-const VERSION = 3; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly)
+const VERSION = 3; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly), entries carry the typo-rule flag, and the live groups' cores are saved
 const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
