@@ -10,16 +10,33 @@
  *
  *   signature pages  Uint32Array[]  page p holds ids [p·R, (p+1)·R), row-major:
  *                                   [ id0: s0 s1 … s(P-1) | id1: s0 … | … ]   (R·P·4 bytes ≈ 512 KiB)
- *   link pages       Int32Array[]   per (id, band): [next, prev] in that band's bucket chain
+ *   link pages       Int32Array[]   per (id, band): [fp | next, prev] in that band's bucket chain
  *                                   [ id0: n0 p0 n1 p1 … n(b-1) p(b-1) | id1: … ]
+ *                                   the first word packs next + 1 (26 bits, 0 = none) under fp, the
+ *                                   top 6 bits of the id's band hash; prev is an id or -1
  *   mark pages       Uint16Array[]  per id: the query epoch that last reported it (de-duplication)
  *   heads            Int32Array     b tables of `cap` chain heads: heads[j·cap + (h & (cap-1))],
- *                                   h = 32-bit hash of band j's rows, -1 = empty
+ *                                   h = 32-bit hash of band j's rows; each holds head + 1 (26 bits,
+ *                                   0 = empty chain) under a 6-bit summary: bit fp % 6 is set for
+ *                                   every id linked since the chain was last empty (bits of removed
+ *                                   ids stay until then: a stale bit costs a walk, never a result)
  *
  * A band hash picks a bucket; a bucket's chain holds every id whose band hashes there, so before an
  * id is reported its rows are compared with the query's (a hash collision never adds a key that
  * shares no band). Chains are doubly linked so `remove` unlinks in O(bands) however large a bucket
  * (100,000 copies of one prompt share one). Removed ids go back to `KeyTable`'s free list.
+ *
+ * A query's cost is memory latency: in a large index every chain node is a cache (and TLB) miss.
+ * Two things cut it. Each link carries 6 bits of its id's band hash, so a node of another band
+ * value is passed over without reading its signature (1 in 64 is read in vain); this is the
+ * fingerprint of cuckoo filters (B. Fan et al., "Cuckoo Filter: Practically Better Than Bloom",
+ * CoNEXT 2014, sec. 3) kept beside a chain pointer; and each head carries a one-hash Bloom filter
+ * (B. H. Bloom, "Space/Time Trade-offs in Hash Coding with Allowable Errors", CACM 1970) of its
+ * chain's fingerprints, so most chains without the query's band value are not walked at all. And the bands are walked side by side, one node
+ * of each band per round, so the loads of different bands do not depend on each other and the CPU
+ * overlaps their misses (memory-level parallelism, as in the group prefetching of S. Chen et al.,
+ * "Improving Hash Join Performance through Prefetching", ICDE 2004, sec. 4). Ids are packed in 26
+ * bits, so an index holds at most 2^26 - 1 keys (at numPerm 128, 32 GiB of signatures).
  *
  * Cost per (key, band): 8 bytes of links + 4·cap/size bytes of heads (cap, a power of two, doubles
  * when size exceeds 2·cap, so chains average 1 to 2 ids and heads cost 2 to 4 bytes), plus per key
@@ -74,6 +91,13 @@ export interface LshQueryOptions {
 
 const EMPTY = -1;
 const MIN_CAP_BITS = 4;
+/** Bits of an id in a link's first word and a head; the rest hold a fingerprint or a summary. */
+const ID_BITS = 26;
+const ID_MASK = (1 << ID_BITS) - 1;
+/** The largest number of keys (ids 0 .. MAX_KEYS - 1; id + 1 must fit in ID_BITS). */
+/** Bits of a head's chain summary (above ID_BITS): fingerprint fp sets bit fp % SUMMARY_BITS. */
+const SUMMARY_BITS = 32 - ID_BITS;
+export const LSH_MAX_KEYS = ID_MASK;
 /** Signature bytes per page (the last page is the only one partly empty). */
 const PAGE_BYTES = 1 << 19;
 /** Page 0 starts with this many rows and doubles up to a full page, so small indexes stay small. */
@@ -144,6 +168,11 @@ export class LshIndex<K extends IndexKey = IndexKey> {
   #capBits = MIN_CAP_BITS;
   #heads: Int32Array;
   #epoch = 0;
+  /** Scratch of #collect, per band: the chain node to visit next, the query's fingerprint, matches. */
+  readonly #cur: Int32Array;
+  readonly #band: Int32Array;
+  readonly #fps: Int32Array;
+  readonly #found: Float64Array;
 
   constructor(opts?: LshIndexOptions) {
     const where = "LshIndex";
@@ -183,7 +212,11 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     this.hasher = hasher;
     // About PAGE_BYTES of signatures per page, 16 to 1024 rows.
     this.#pageShift = Math.max(4, Math.min(10, Math.floor(Math.log2(PAGE_BYTES / (4 * numPerm)))));
-    this.#heads = new Int32Array(params.bands << MIN_CAP_BITS).fill(EMPTY);
+    this.#heads = new Int32Array(params.bands << MIN_CAP_BITS);
+    this.#cur = new Int32Array(params.bands);
+    this.#band = new Int32Array(params.bands);
+    this.#fps = new Int32Array(params.bands);
+    this.#found = new Float64Array(params.bands);
   }
 
   /** Number of keys. */
@@ -207,6 +240,9 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     this.#checkSig(sig, "insert");
     if (this.#keys.find(key) !== EMPTY) {
       throw new Error(`LshIndex.insert: key ${describeKey(key)} is already in the index; remove it first to replace its signature`);
+    }
+    if (this.#keys.peekId() >= LSH_MAX_KEYS) {
+      throw new RangeError(`LshIndex.insert: the index is full (${LSH_MAX_KEYS} keys, ids are packed in ${ID_BITS} bits); remove keys or spread them over several indexes`);
     }
     this.#ensureRows(this.#keys.peekId() + 1);
     const id = this.#keys.add(key);
@@ -327,6 +363,7 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     checkHasherMatch(hasher, expected, MINHASHER_FIELDS, where);
     const n = r.u32("the key count");
     if (n * (5 + 4 * numPerm) > r.end - r.pos) throw r.malformed(`${n} keys do not fit in the body`);
+    if (n > LSH_MAX_KEYS) throw r.malformed(`${n} keys, more than an index holds (${LSH_MAX_KEYS})`);
     const index = new LshIndex<K>({ numPerm, threshold, params: { bands, rows }, hasher });
     const keys: K[] = new Array(n);
     for (let i = 0; i < n; i++) keys[i] = r.key(`key ${i}`) as K;
@@ -367,7 +404,9 @@ export class LshIndex<K extends IndexKey = IndexKey> {
 
   /**
    * Walks the bucket of each band of `sig` and pushes every id (or its key) whose band rows equal
-   * the query's, once: an id is marked with the query's epoch when first reported.
+   * the query's, once: an id is marked with the query's epoch when first reported. The bands are
+   * walked side by side (one node of every band per round) so their cache misses overlap; a node
+   * whose fingerprint differs from the query's band hash is passed over unread.
    */
   #collect(sig: Uint32Array, out: unknown[], asKeys: boolean, perBand = Infinity): void {
     if (this.#keys.size === 0) return;
@@ -383,27 +422,54 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     const linkPages = this.#link;
     const markPages = this.#mark;
     const keyOf = this.#keys.keyOf;
+    const cur = this.#cur;
+    const band = this.#band;
+    const fps = this.#fps;
+    const found = this.#found;
+    // the chains still walked are cur[0..m) (their bands in band[]); the list is compacted without
+    // a branch on the loaded ids, as a mispredicted branch that waits on a cache miss would make
+    // the CPU throw away the loads it had started for the other bands
+    let m = 0;
     for (let j = 0; j < bands; j++) {
-      const q = j * rows;
-      let id = heads[(j << capBits) + (bandHash(sig, q, rows) & mask)];
-      let found = 0;
-      while (id !== EMPTY && found < perBand) {
+      const h = bandHash(sig, j * rows, rows);
+      const fp = h >>> ID_BITS;
+      fps[j] = fp;
+      found[j] = 0;
+      const w = heads[(j << capBits) + (h & mask)];
+      cur[m] = (w & ID_MASK) - 1;
+      band[m] = j;
+      m += (w >>> (ID_BITS + (fp % SUMMARY_BITS))) & 1; // a set bit implies a non-empty chain
+    }
+    while (m > 0) {
+      let n = 0;
+      for (let t = 0; t < m; t++) {
+        const id = cur[t];
+        const j = band[t];
         const page = id >>> shift;
         const off = id & pmask;
-        const s = sigPages[page];
-        const base = off * P + q;
-        let k = 0;
-        while (k < rows && s[base + k] === sig[q + k]) k++;
-        if (k === rows) {
-          found++;
-          const marks = markPages[page];
-          if (marks[off] !== epoch) {
-            marks[off] = epoch;
-            out.push(asKeys ? keyOf[id] : id);
+        const li = (off * bands + j) << 1;
+        const w = linkPages[page][li];
+        let next = (w & ID_MASK) - 1;
+        if (w >>> ID_BITS === fps[j]) {
+          const s = sigPages[page];
+          const q = j * rows;
+          const base = off * P + q;
+          let k = 0;
+          while (k < rows && s[base + k] === sig[q + k]) k++;
+          if (k === rows) {
+            if (++found[j] >= perBand) next = EMPTY;
+            const marks = markPages[page];
+            if (marks[off] !== epoch) {
+              marks[off] = epoch;
+              out.push(asKeys ? keyOf[id] : id);
+            }
           }
         }
-        id = linkPages[page][(off * bands + j) << 1];
+        cur[n] = next;
+        band[n] = j;
+        n += ~next >>> 31;
       }
+      m = n;
     }
   }
 
@@ -429,13 +495,17 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     const links = linkPages[id >>> shift];
     const off = id & pmask;
     for (let j = 0; j < bands; j++) {
-      const slot = (j << capBits) + (bandHash(s, off * P + j * rows, rows) & mask);
-      const head = heads[slot];
+      const h = bandHash(s, off * P + j * rows, rows);
+      const slot = (j << capBits) + (h & mask);
+      const w = heads[slot];
+      const head = (w & ID_MASK) - 1;
+      const fp = h >>> ID_BITS;
       const li = (off * bands + j) << 1;
-      links[li] = head;
+      links[li] = (fp << ID_BITS) | (head + 1);
       links[li + 1] = EMPTY;
+      // a plain store: the old head's line need not be read
       if (head !== EMPTY) linkPages[head >>> shift][(((head & pmask) * bands + j) << 1) + 1] = id;
-      heads[slot] = id;
+      heads[slot] = (w & ~ID_MASK) | (1 << (ID_BITS + (fp % SUMMARY_BITS))) | (id + 1);
     }
   }
 
@@ -453,10 +523,17 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     const off = id & pmask;
     for (let j = 0; j < bands; j++) {
       const li = (off * bands + j) << 1;
-      const next = links[li];
+      const next = (links[li] & ID_MASK) - 1;
       const prev = links[li + 1];
-      if (prev === EMPTY) this.#heads[(j << capBits) + (bandHash(s, off * P + j * rows, rows) & mask)] = next;
-      else linkPages[prev >>> shift][((prev & pmask) * bands + j) << 1] = next;
+      if (prev === EMPTY) {
+        // the summary is kept while the chain lives and cleared with it
+        const slot = (j << capBits) + (bandHash(s, off * P + j * rows, rows) & mask);
+        this.#heads[slot] = next === EMPTY ? 0 : (this.#heads[slot] & ~ID_MASK) | (next + 1);
+      } else {
+        const pl = linkPages[prev >>> shift];
+        const pi = ((prev & pmask) * bands + j) << 1;
+        pl[pi] = (pl[pi] & ~ID_MASK) | (next + 1);
+      }
       if (next !== EMPTY) linkPages[next >>> shift][(((next & pmask) * bands + j) << 1) + 1] = prev;
     }
   }
@@ -464,7 +541,7 @@ export class LshIndex<K extends IndexKey = IndexKey> {
   /** Rebuilds every chain with 2^bits buckets per band. */
   #rehash(bits: number): void {
     this.#capBits = bits;
-    this.#heads = new Int32Array(this.params.bands << bits).fill(EMPTY);
+    this.#heads = new Int32Array(this.params.bands << bits);
     const keyOf = this.#keys.keyOf;
     for (let id = 0; id < keyOf.length; id++) if (keyOf[id] !== undefined) this.#linkId(id);
   }

@@ -219,6 +219,19 @@ describe('LshIndex.query equals brute force', () => {
     expect(index.query(sig)).toEqual([n - 1]);
   });
 
+  it('queryScored maxPerBand visits the newest matching keys of each band first', () => {
+    const sig = Uint32Array.from({ length: 32 }, (_, i) => i * 7919 + 1);
+    const index = new LshIndex<number>({ numPerm: 32, params: { bands: 8, rows: 4 } });
+    for (let i = 0; i < 100; i++) index.insert(i, sig);
+    // keys of another signature are not reported
+    const other = Uint32Array.from(sig, (v) => v + 1);
+    for (let i = 100; i < 200; i++) index.insert(i, other);
+    expect(index.queryScored(sig, { maxPerBand: 3 }).map((r) => r.key)).toEqual([97, 98, 99]);
+    index.remove(99);
+    expect(index.queryScored(sig, { maxPerBand: 2 }).map((r) => r.key)).toEqual([97, 98]);
+    expect(index.queryScored(sig).length).toBe(99);
+  });
+
   it('treats 0 and -0 as one key, and numbers and strings as different keys', () => {
     const index = new LshIndex<Key>({ numPerm: 4, params: { bands: 1, rows: 4 } });
     const s = Uint32Array.from([1, 2, 3, 4]);
