@@ -49,7 +49,12 @@
  * `serialize` and read back, checked, by `deserialize`.
  * The streaming miner counts as it goes; when a 3-gram first reaches `minSupport`, the earlier texts
  * that held it (up to two witnesses per 3-gram) are looked at again and move from their singleton
- * group into the newly recognised one (reported through `onMerge`).
+ * group into the newly recognised one (reported through `onMerge`). Three more rules make up for
+ * reading a text's skeleton under the supports of its time, where the batch miner reads all under
+ * the final ones: a segment the hold rule kept static is looked at again as its skeleton's texts
+ * grow (`Engine.reconsider`), skeletons that differ only in their seams are one group
+ * (`Engine.joinSeamless`), and a text too thin to group on joins the template whose slot pattern
+ * its skeleton is (`Engine.thinJoin`).
  */
 import { normalizeText } from "./text.js";
 import { templateOf, isHollow } from "./align.js";
@@ -1046,6 +1051,27 @@ class Engine {
     if (t === undefined) { this.seamOf.set(k, g); return; }
     if (this.find(t) !== this.find(g)) this.union(t, g);
   }
+  /**
+   * Streaming: the group that a text whose skeleton is too thin to group on (in the scratch, hash
+   * `sc.thin`) joins, or -1. "Read this and summarize: {P}": a one-word verb that only this frame
+   * puts before a passage is covered by no specific 3-gram once the frame is far more common than
+   * the verb, so the skeleton is "read this and <*>". When that skeleton is a pattern whose open
+   * place is a slot for `variability` distinct values (the frame with its other verbs), the text
+   * is an instance of that template whose filling was not read as wording: it joins the template's
+   * group, as Drain puts a log line in the group whose template it matches with `<*>` matching any
+   * token (He et al., ICWS 2017, section III-C). Only for a skeleton anchored at the text's start
+   * or end: a short phrase with free text on both sides ("<*> the number of <*>") is a phrase of
+   * the language, not a frame (the one-phrase rule of `skeletonOf`), and a slot pattern of it is
+   * made of organic texts. (The batch miner keeps thin texts apart, or splits them into sibling
+   * groups: see `mineTemplates`, pass 4.)
+   */
+  thinJoin(): number {
+    const sc = this.sc, k = sc.thin;
+    if (k === 0 || (sc.elems[0] <= SEAM && sc.elems[sc.ne - 1] <= SEAM)) return -1;
+    const x = this.entry(k);
+    if (x < 0 || !this.eMerged[x] || this.eNv[x] < this.o.variability) return -1;
+    return this.find(this.eValGroups[x * this.o.variability]);
+  }
   /** Streaming: seamless skeleton hash -> the live group whose exact skeleton first had it (see `joinSeamless`). */
   seamOf = new Map<number, number>();
   /** Streaming: core hash -> the live group whose exact skeleton first had it (see `joinWrapped`). */
@@ -1823,12 +1849,16 @@ export class TemplateMiner {
   /**
    * A text without a skeleton (too little wording) joins the live group of texts identical to it up
    * to their digits, as in batch mining; such a group keeps the text's key in `gKey` and has no
-   * pattern entry, so the key is checked (a freed group id may be reused) before joining.
+   * pattern entry, so the key is checked (a freed group id may be reused) before joining. A first
+   * such text joins the template its thin skeleton is the slot pattern of, if any (`Engine.thinJoin`).
    */
   private assignExact(s: string, key: number): number {
     const eng = this.eng;
     const v = this.exact.get(key);
     if (v !== undefined) { const r = eng.find(v % GROUP_SPAN); eng.gSize[r]++; return r; }
+    // (one pattern lookup, for thin texts only)
+    const t = eng.thinJoin();
+    if (t >= 0) { eng.gSize[t]++; return t; }
     const g = eng.assign(0, s);
     if (eng.sc.n > 0) eng.gKey[g] = key;
     return g;

@@ -566,6 +566,38 @@ describe("TemplateMiner (streaming): a family of frames and verbs seen from its 
     expect(m.stats()).toEqual({ ngrams: 0, patterns: 0, items: 0 });
   });
 
+  it("a text whose one-word verb leaves too little wording joins its frame's group once the verb is a slot there", () => {
+    // "Read this and summarize: {P}": "summarize:" is no wording of its own (the frame is far more
+    // common than any verb, and what follows it is the passage), so the skeleton is "read this and
+    // <*>", too thin to group on; once the frame's verb place is a slot, such texts join the frame
+    const r = rng(2);
+    const word = () => Array.from({ length: r.int(3, 8) }, () => String.fromCharCode(97 + r.int(0, 25))).join("");
+    const words = (n: number) => Array.from({ length: n }, word).join(" ");
+    const pool = Array.from({ length: 200 }, () => words(r.int(40, 120)) + ".");
+    const frames = [FRAMES[0], FRAMES[1], (v: string) => `Read this and ${v}: {P}`];
+    const verbs = [...VERBS, "summarize", "proofread"];
+    const texts: string[] = [], frame: number[] = [], oneWord: boolean[] = [];
+    frames.forEach((f, fi) => verbs.forEach((v) => {
+      for (let k = 0; k < 15; k++) {
+        texts.push(f(v).replace("{P}", pool[r.int(0, 199)]).replace("{X}", words(r.int(3, 8))));
+        frame.push(fi); oneWord.push(!v.includes(" "));
+      }
+    }));
+    for (let i = texts.length - 1; i > 0; i--) {
+      const j = r.int(0, i);
+      [texts[i], texts[j]] = [texts[j], texts[i]]; [frame[i], frame[j]] = [frame[j], frame[i]]; [oneWord[i], oneWord[j]] = [oneWord[j], oneWord[i]];
+    }
+    const m = new TemplateMiner({ minSupport: 3 });
+    texts.forEach((t, i) => m.add(i, t));
+    const size = new Map<number, number>();
+    texts.forEach((_, i) => { if (frame[i] === 2) size.set(m.groupOf(i), (size.get(m.groupOf(i)) ?? 0) + 1); });
+    const g = [...size].sort((a, b) => b[1] - a[1])[0][0];
+    expect(m.template(g)).toBe("read this and <*>");
+    texts.forEach((_, i) => { if (m.groupOf(i) === g) expect(frame[i]).toBe(2); }); // pure
+    const joined = texts.filter((_, i) => frame[i] === 2 && oneWord[i] && m.groupOf(i) === g).length;
+    expect(joined).toBeGreaterThanOrEqual(25); // of 30 (the first few come before the verb place is a slot)
+  });
+
   it("a saved miner with late segments and seamless skeletons answers as the original", () => {
     // (after 300 texts the state holds a late-generalised segment and 31 seamless skeletons)
     const { texts } = family(7, 20);
