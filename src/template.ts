@@ -49,7 +49,12 @@
  * `serialize` and read back, checked, by `deserialize`.
  * The streaming miner counts as it goes; when a 3-gram first reaches `minSupport`, the earlier texts
  * that held it (up to two witnesses per 3-gram) are looked at again and move from their singleton
- * group into the newly recognised one (reported through `onMerge`).
+ * group into the newly recognised one (reported through `onMerge`). Three more rules make up for
+ * reading a text's skeleton under the supports of its time, where the batch miner reads all under
+ * the final ones: a segment the hold rule kept static is looked at again as its skeleton's texts
+ * grow (`Engine.reconsider`), skeletons that differ only in their seams are one group
+ * (`Engine.joinSeamless`), and a text too thin to group on joins the template whose slot pattern
+ * its skeleton is (`Engine.thinJoin`).
  */
 import { normalizeText } from "./text.js";
 import { templateOf, isHollow } from "./align.js";
@@ -637,6 +642,10 @@ class Engine {
   gSkel: (Uint32Array | null)[] = [];
   /** Streaming: the segment supports of each skeleton when it was registered (see `forEachGeneralisation`). */
   gStr: (Int32Array | null)[] = [];
+  /** Streaming: segments of the skeleton the hold rule kept static, that may be generalised later (see `reconsider`). */
+  gHeld = new Int32Array(1024);
+  /** Streaming: segments generalised later than their skeleton was registered (see `reconsider`). */
+  gLate = new Int32Array(1024);
   gRep: (string | number)[] = []; // a representative text (streaming) or text index (batch)
   private gFree: number[] = [];
   gCount = 0;
@@ -905,11 +914,11 @@ class Engine {
       if (g >= this.parent.length) {
         const c = this.parent.length * 2;
         this.parent = grow32(this.parent, c); this.gSize = grow32(this.gSize, c); this.gNext = grow32(this.gNext, c);
-        this.gEntry = grow32(this.gEntry, c);
+        this.gEntry = grow32(this.gEntry, c); this.gHeld = grow32(this.gHeld, c); this.gLate = grow32(this.gLate, c);
         const k = new Uint32Array(c); k.set(this.gKey); this.gKey = k;
       }
     }
-    this.parent[g] = g; this.gSize[g] = 0; this.gNext[g] = g; this.gEntry[g] = -1; this.gKey[g] = 0;
+    this.parent[g] = g; this.gSize[g] = 0; this.gNext[g] = g; this.gEntry[g] = -1; this.gKey[g] = 0; this.gHeld[g] = 0; this.gLate[g] = 0;
     this.gSkel[g] = null; this.gStr[g] = null; this.gRep[g] = rep;
     return g;
   }
@@ -941,11 +950,13 @@ class Engine {
     }
     let e = this.entry(h);
     if (e >= 0 && this.eGroup[e] >= 0) {
-      this.eExact[e]++;
-      const r = this.find(this.eGroup[e]);
-      this.gSize[r]++;
+      const x = ++this.eExact[e];
+      const g0 = this.eGroup[e];
+      this.gSize[this.find(g0)]++;
       if (!this.deferred && !this.eMerged[e] && this.eNv[e] > 0 && this.slotRule(e)) this.mergeEntry(e);
-      return r;
+      // (at 2, 4, 8, ... texts of the skeleton: a look at O(skeleton) cost, O(log n) times)
+      if (this.streaming && (x & (x - 1)) === 0 && this.gEntry[g0] === e && this.gHeld[g0] !== 0) this.reconsider(g0);
+      return this.find(g0);
     }
     const g = this.newGroup(rep);
     this.gSize[g] = 1;
@@ -956,10 +967,18 @@ class Engine {
     // this skeleton is the slot version of a pattern other skeletons generalise to: merge them
     // (or, when one of them is far more common, join it: see `absorb`)
     if (!this.deferred && this.eNv[e] > 0) { if (this.slotRule(e)) this.mergeEntry(e); else this.absorb(e, null); }
+    const held = this.forEachGeneralisation(sc.elems, sc.ne, this.registrar(g), sc.strength);
+    if (this.streaming) { this.gHeld[g] = held; this.joinSeamless(g); this.joinWrapped(g); }
+    return this.find(g);
+  }
+
+  /** The registration of group g's skeleton (in the scratch) under one of its generalisations. */
+  private registrar(g: number): (key: number, value: number, segment: boolean, len: number) => void {
+    const sc = this.sc;
     const long = sc.n > this.o.maxColumns;
     let statics = 0;
     for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) statics++;
-    this.forEachGeneralisation(sc.elems, sc.ne, (key, value, segment, len) => {
+    return (key, value, segment, len) => {
       let x = this.entry(key);
       if (x < 0) x = this.newEntry(key);
       this.eRefs[x]++; this.eReg[x]++;
@@ -969,9 +988,28 @@ class Engine {
       if (sc.payload && len <= FAMILY_MAX_LEN && statics - len >= FAMILY_MIN_REST) this.eAbsorb[x] = 1;
       if (!segment) this.eTok[x] = 1;
       this.addValue(x, value, g, segment);
-    }, sc.strength);
-    if (this.streaming) this.joinWrapped(g);
-    return this.find(g);
+    };
+  }
+
+  /**
+   * Streaming: the hold rule (see `forEachGeneralisation`) is looked at again for group g's held
+   * segments, under the supports of its skeleton's latest text (in the scratch). A stream's first
+   * texts of a template family give its frame and its variant wording ("task: {verb} the
+   * document.") alike supports, so the variant is held static and each variant's skeleton stays a
+   * group of its own; as the family grows, the frame's support outgrows each variant's, and the
+   * variant is then generalised as the batch miner, which sees the final counts, would have done
+   * from the start (Brain's frequency levels: a variable is what recurs well below its template's
+   * most frequent wording, Yu et al., IEEE TSC 2023). Such segments are registered once (`gLate`)
+   * and released with the skeleton's other generalisations.
+   */
+  private reconsider(g: number): void {
+    const sc = this.sc, reg = this.registrar(g);
+    let now = 0; // the held segments that every rule lets through now
+    this.gHeld[g] = this.forEachGeneralisation(sc.elems, sc.ne, (key, value, segment, len, s) => {
+      now |= 1 << s;
+      reg(key, value, segment, len);
+    }, sc.strength, this.gHeld[g]);
+    this.gLate[g] |= now;
   }
 
   /**
@@ -995,6 +1033,47 @@ class Engine {
       if (rt !== rg && this.gSize[rt] > this.gSize[rg]) { this.union(rt, rg); return; }
     }
   }
+  /**
+   * Streaming: the new group g (its skeleton in the scratch) joins the live group of an earlier
+   * skeleton with the same static tokens and slots, in the same order, that differs from it only
+   * in its seams. Where a seam falls depends on the supports when the skeleton was read ("list the
+   * main claims in the document." is one run while the frame and its verb are alike common, two
+   * once the frame is more common), so a template's first texts can get a skeleton that its later
+   * texts no longer get; the batch miner reads every text under the final supports, and gives
+   * them one skeleton. The texts' wording is the same, as Drain groups log lines whose tokens
+   * match position by position (He et al., ICWS 2017, section III-C); the seams only say where
+   * the template may be generalised.
+   */
+  private joinSeamless(g: number): void {
+    const sc = this.sc;
+    const k = seamlessHash(sc.elems, sc.ne);
+    const t = this.seamOf.get(k);
+    if (t === undefined) { this.seamOf.set(k, g); return; }
+    if (this.find(t) !== this.find(g)) this.union(t, g);
+  }
+  /**
+   * Streaming: the group that a text whose skeleton is too thin to group on (in the scratch, hash
+   * `sc.thin`) joins, or -1. "Read this and summarize: {P}": a one-word verb that only this frame
+   * puts before a passage is covered by no specific 3-gram once the frame is far more common than
+   * the verb, so the skeleton is "read this and <*>". When that skeleton is a pattern whose open
+   * place is a slot for `variability` distinct values (the frame with its other verbs), the text
+   * is an instance of that template whose filling was not read as wording: it joins the template's
+   * group, as Drain puts a log line in the group whose template it matches with `<*>` matching any
+   * token (He et al., ICWS 2017, section III-C). Only for a skeleton anchored at the text's start
+   * or end: a short phrase with free text on both sides ("<*> the number of <*>") is a phrase of
+   * the language, not a frame (the one-phrase rule of `skeletonOf`), and a slot pattern of it is
+   * made of organic texts. (The batch miner keeps thin texts apart, or splits them into sibling
+   * groups: see `mineTemplates`, pass 4.)
+   */
+  thinJoin(): number {
+    const sc = this.sc, k = sc.thin;
+    if (k === 0 || (sc.elems[0] <= SEAM && sc.elems[sc.ne - 1] <= SEAM)) return -1;
+    const x = this.entry(k);
+    if (x < 0 || !this.eMerged[x] || this.eNv[x] < this.o.variability) return -1;
+    return this.find(this.eValGroups[x * this.o.variability]);
+  }
+  /** Streaming: seamless skeleton hash -> the live group whose exact skeleton first had it (see `joinSeamless`). */
+  seamOf = new Map<number, number>();
   /** Streaming: core hash -> the live group whose exact skeleton first had it (see `joinWrapped`). */
   coreOf = new Map<number, number>();
   private readonly coreAsks: number[] = [];
@@ -1103,10 +1182,17 @@ class Engine {
     if (this.eGroup[x] < 0) { this.eGroup[x] = r; this.eRefs[x]++; this.eAlias[x] = 1; }
   }
 
-  /** Calls fn(patternKey, value) for each generalisation of a skeleton (one place made a slot). */
-  forEachGeneralisation(el: Uint32Array, ne: number, fn: (key: number, value: number, segment: boolean, len: number) => void, str: Int32Array | null): void {
-    const sc = this.sc;
-    if (ne <= this.o.maxColumns) {
+  /**
+   * Calls fn(patternKey, value) for each generalisation of a skeleton (one place made a slot).
+   * Returns the segments (bit s for segment s < 31) that the hold rule below kept static and that
+   * no rule without supports would skip: the ones a later look with grown supports may generalise
+   * (see `reconsider`). `only` (a segment mask) limits the calls to those segments, token-wise
+   * generalisations left out; the segments in `force` are generalised whatever their supports
+   * (those `reconsider` registered later than their skeleton).
+   */
+  forEachGeneralisation(el: Uint32Array, ne: number, fn: (key: number, value: number, segment: boolean, len: number, s: number) => void, str: Int32Array | null, only = -1, force = 0): number {
+    let held = 0;
+    if (ne <= this.o.maxColumns && only === -1) {
       // one token at a time (only tokens with some static context on either side)
       let statics = 0;
       for (let p = 0; p < ne; p++) if (el[p] > SEAM) statics++;
@@ -1116,7 +1202,7 @@ class Engine {
           // a column strictly between static tokens (or the text's ends) may vary (Brain, Drain);
           // a token next to a slot only joins the slot under the slot rule
           const column = (p === 0 || el[p - 1] !== SLOT) && (p === ne - 1 || el[p + 1] !== SLOT);
-          fn(hashElems(el, 0, ne, p, p + 1), el[p], !column, 1);
+          fn(hashElems(el, 0, ne, p, p + 1), el[p], !column, 1, -1);
         }
       }
     }
@@ -1146,21 +1232,28 @@ class Engine {
         if (el[p] <= SEAM) { p++; continue; }
         const a = p;
         s++;
+        const bit = s < 31 ? 1 << s : 0;
+        if (only !== -1 && (only & bit) === 0) { while (p < ne && el[p] > SEAM) p++; continue; }
+        const forced = (force & bit) !== 0;
         // what stays must still hold a template: making the wording of "<instruction> <*> the
         // child process <*>" a slot would leave a phrase of the payload, which would join every
         // text that holds the phrase (the one-phrase rule of `skeletonOf`, for patterns); unless
         // the segment is far weaker than the rest (a value: "task: <*> the document. document:")
         let e = a;
         while (e < ne && el[e] > SEAM) e++;
-        if (holds - (a === 0 || e === ne || e - a >= this.o.minWording ? 1 : 0) === 0 &&
-          (str === null || str[s] * LEVEL >= (str[s] === max1 ? max2 : max1))) { p = e; continue; }
+        if (!forced && holds - (a === 0 || e === ne || e - a >= this.o.minWording ? 1 : 0) === 0 &&
+          (str === null || str[s] * LEVEL >= (str[s] === max1 ? max2 : max1))) {
+          // (held: a segment the rules below, which do not read supports, would not skip anyway)
+          if (!(e - a === 1 && ne <= this.o.maxColumns) && statics - (e - a) >= MIN_CONTEXT) held |= bit;
+          p = e; continue;
+        }
         // wording stronger than every bit of its context is not a value of that context: a
         // template's instruction next to a chance phrase or a reused payload ("summarize: <*> the
         // number of <*>") must not become a slot of that phrase, which would join every template
         // whose payloads hold it (Brain's frequency levels again: the context of a variable is
         // the template's most frequent wording, Yu et al., IEEE TSC 2023)
         const anchored = (s !== 0 && el[0] > SEAM) || (s !== nseg - 1 && el[ne - 1] > SEAM);
-        if (str !== null && !anchored && str[s] > (str[s] === min1 ? min2 : min1) * CONTEXT_LEVEL) {
+        if (!forced && str !== null && !anchored && str[s] > (str[s] === min1 ? min2 : min1) * CONTEXT_LEVEL) {
           while (p < ne && el[p] > SEAM) p++;
           continue;
         }
@@ -1168,10 +1261,10 @@ class Engine {
         while (p < ne && el[p] > SEAM) { v = mix2(v, el[p]); p++; }
         if (p - a === 1 && ne <= this.o.maxColumns) continue; // already done token-wise
         if (statics - (p - a) < MIN_CONTEXT) continue; // too little wording would remain
-        fn(hashElems(el, 0, ne, a, p), tok(v), true, p - a);
+        fn(hashElems(el, 0, ne, a, p), tok(v), true, p - a, s);
       }
     }
-    void sc;
+    return held;
   }
 
   // ------------------------------------------------------------------------------ removal
@@ -1213,7 +1306,7 @@ class Engine {
           }
           this.eNv[y] = w;
           this.unref(y, k);
-        }, this.gStr[x]);
+        }, this.gStr[x], -1, this.gLate[x]);
       }
     }
     for (const x of members) {
@@ -1222,8 +1315,10 @@ class Engine {
         this.coreAsks.length = 0;
         const full = wrapperCores(sk, sk.length, this.o.minWording, this.coreAsks);
         if (full !== 0 && this.coreOf.get(full) === x) this.coreOf.delete(full);
+        const flat = seamlessHash(sk, sk.length);
+        if (this.seamOf.get(flat) === x) this.seamOf.delete(flat);
       }
-      this.gSkel[x] = null; this.gStr[x] = null; this.gRep[x] = 0; this.gEntry[x] = -1; this.parent[x] = x; this.gNext[x] = x;
+      this.gSkel[x] = null; this.gStr[x] = null; this.gHeld[x] = 0; this.gLate[x] = 0; this.gRep[x] = 0; this.gEntry[x] = -1; this.parent[x] = x; this.gNext[x] = x;
       this.tmplCache.delete(x);
       this.gFree.push(x);
     }
@@ -1253,6 +1348,7 @@ class Engine {
     const G = this.gCount;
     w.u32(G);
     w.i32s(this.parent, G); w.i32s(this.gSize, G); w.i32s(this.gNext, G); w.i32s(this.gEntry, G); w.u32s(this.gKey, G);
+    w.i32s(this.gHeld, G); w.i32s(this.gLate, G);
     for (let g = 0; g < G; g++) {
       const sk = this.gSkel[g], rep = this.gRep[g], st = this.gStr[g];
       w.u8((sk ? 1 : 0) | (typeof rep === "string" ? 2 : 0) | (st ? 4 : 0));
@@ -1265,6 +1361,8 @@ class Engine {
     for (const [g, t] of this.tmplCache) { w.u32(g); w.str(t); }
     w.u32(this.coreOf.size);
     for (const [c, g] of this.coreOf) { w.u32(c); w.u32(g); }
+    w.u32(this.seamOf.size);
+    for (const [c, g] of this.seamOf) { w.u32(c); w.u32(g); }
   }
 
   /** Reads what `save` wrote, checking every length, index and link. */
@@ -1288,6 +1386,7 @@ class Engine {
     while (gcap < G) gcap *= 2;
     this.parent = r.i32s(G, gcap, "parent"); this.gSize = r.i32s(G, gcap, "gSize"); this.gNext = r.i32s(G, gcap, "gNext");
     this.gEntry = r.i32s(G, gcap, "gEntry"); this.gKey = r.u32s(G, gcap, "gKey");
+    this.gHeld = r.i32s(G, gcap, "gHeld"); this.gLate = r.i32s(G, gcap, "gLate");
     this.gCount = G;
     this.gSkel = new Array<Uint32Array | null>(G); this.gStr = new Array<Int32Array | null>(G); this.gRep = new Array<string | number>(G);
     for (let g = 0; g < G; g++) {
@@ -1304,6 +1403,9 @@ class Engine {
     const ncore = r.count("the core count", G);
     this.coreOf = new Map();
     for (let k = 0; k < ncore; k++) { const c = r.u32("a core"); this.coreOf.set(c, r.index(G, "a core's group")); }
+    const nseam = r.count("the seamless skeleton count", G);
+    this.seamOf = new Map();
+    for (let k = 0; k < nseam; k++) { const c = r.u32("a seamless skeleton"); this.seamOf.set(c, r.index(G, "a seamless skeleton's group")); }
     // links: every index in range, union-find parents point down (parent[g] <= g, so find ends),
     // member lists are cycles (gNext is a permutation, so walking a set ends)
     const seen = new Uint8Array(G);
@@ -1314,6 +1416,9 @@ class Engine {
       seen[nx] = 1;
       if (e < -1 || e >= E) throw r.fail(`group ${g} has pattern entry ${e} of ${E}`);
       if (this.gSize[g] < 0) throw r.fail(`group ${g} has size ${this.gSize[g]}`);
+      // held and late segments: disjoint, and segments of the group's skeleton (release reads them)
+      const st = this.gStr[g], segs = st === null ? 0 : Math.min(31, st.length), held = this.gHeld[g], late = this.gLate[g];
+      if ((held & late) !== 0 || ((held | late) & ~((1 << segs) - 1)) !== 0) throw r.fail(`group ${g} has held segments ${held >>> 0} and late ones ${late >>> 0} of ${segs}`);
     }
     for (let e = 0; e < E; e++) {
       const nv = this.eNv[e], eg = this.eGroup[e];
@@ -1382,6 +1487,21 @@ function hashElems(el: Uint32Array, from: number, ne: number, a: number, b: numb
     h = mix2(h, e);
   }
   if (pending !== 0) h = mix2(h, pending);
+  return tok(h);
+}
+
+/** Hash of a skeleton with its seams left out (static tokens and slots only; see `joinSeamless`). */
+function seamlessHash(el: Uint32Array, ne: number): number {
+  let h = 0x3c6ef372;
+  let slot = false;
+  for (let p = 0; p < ne; p++) {
+    const e = el[p];
+    if (e === SEAM) continue;
+    if (e === SLOT) { slot = true; continue; }
+    if (slot) { h = mix2(h, SLOT); slot = false; }
+    h = mix2(h, e);
+  }
+  if (slot) h = mix2(h, SLOT);
   return tok(h);
 }
 
@@ -1508,7 +1628,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
 // ------------------------------------------------------------------------------------ persistence
 
 const MAGIC = 0x4d54444e; // "NDTM" little-endian
-const VERSION = 3; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly), entries carry the typo-rule flag, and the live groups' cores are saved
+const VERSION = 4; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly), entries carry the typo-rule flag, and the live groups' cores are saved; 4: groups carry their held and late-generalised segments (see `Engine.reconsider`: release must unregister the late ones) and the seamless skeletons are saved (see `Engine.joinSeamless`)
 const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
@@ -1729,12 +1849,16 @@ export class TemplateMiner {
   /**
    * A text without a skeleton (too little wording) joins the live group of texts identical to it up
    * to their digits, as in batch mining; such a group keeps the text's key in `gKey` and has no
-   * pattern entry, so the key is checked (a freed group id may be reused) before joining.
+   * pattern entry, so the key is checked (a freed group id may be reused) before joining. A first
+   * such text joins the template its thin skeleton is the slot pattern of, if any (`Engine.thinJoin`).
    */
   private assignExact(s: string, key: number): number {
     const eng = this.eng;
     const v = this.exact.get(key);
     if (v !== undefined) { const r = eng.find(v % GROUP_SPAN); eng.gSize[r]++; return r; }
+    // (one pattern lookup, for thin texts only)
+    const t = eng.thinJoin();
+    if (t >= 0) { eng.gSize[t]++; return t; }
     const g = eng.assign(0, s);
     if (eng.sc.n > 0) eng.gKey[g] = key;
     return g;
