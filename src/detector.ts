@@ -64,7 +64,6 @@ export interface PromptMeta {
 interface ClusterRec {
   id: number;
   members: number[];
-  accounts: Map<string, number>;
   firstSeen: number;
   lastSeen: number;
   examples: string[];
@@ -81,6 +80,8 @@ export class Detector {
   readonly minSupport: number;
   #hasher: MinHasher | null = null;
   #lsh: LshIndex<number> | null = null;
+  readonly #sig = new Uint32Array(NUM_PERM);
+  #queryOpts: { minSimilarity: number; maxPerBand: number } = { minSimilarity: 1, maxPerBand: 8 };
   #miner: TemplateMiner | null = null;
   /** FIFO of live items, by sequence number: seq -> slot seq & (cap - 1). */
   #cap = 1024;
@@ -114,6 +115,7 @@ export class Detector {
     this.maxExamples = intOption(o.maxExamples, "maxExamples", 0, 1000, 3, where);
     this.minSupport = intOption(o.minSupport, "minSupport", 2, 2 ** 31 - 1, 3, where);
     this.window = windowOption(o.window, where);
+    this.#queryOpts = { minSimilarity: threshold, maxPerBand: 8 };
     if (mode === "near-duplicate") {
       this.#hasher = new MinHasher({ numPerm: NUM_PERM });
       // banding for recall (see cluster.ts): candidates then verified on the signatures
@@ -303,7 +305,7 @@ export class Detector {
     const nClusters = r.u32("the cluster count");
     for (let i = 0; i < nClusters; i++) {
       const id = r.f64(`cluster ${i}`);
-      const c: ClusterRec = { id, members: [], accounts: new Map(), firstSeen: r.f64(`cluster ${i}`), lastSeen: r.f64(`cluster ${i}`), examples: [] };
+      const c: ClusterRec = { id, members: [], firstSeen: r.f64(`cluster ${i}`), lastSeen: r.f64(`cluster ${i}`), examples: [] };
       const ne = r.u32(`cluster ${i} examples`);
       for (let e = 0; e < ne; e++) c.examples.push(r.string(`cluster ${i} example ${e}`));
       d.#clusters.set(id, c);
@@ -315,8 +317,6 @@ export class Detector {
       d.#clusterOf[slot] = c.id;
       d.#pos[slot] = c.members.length;
       c.members.push(seq);
-      const acct = d.#account[slot];
-      if (acct !== undefined) c.accounts.set(acct, (c.accounts.get(acct) ?? 0) + 1);
     }
     for (const c of d.#clusters.values()) if (c.members.length === 0) throw r.malformed(`cluster ${c.id} has no member`);
     const nested = r.raw(r.u32("the index length"), "the index");
@@ -338,7 +338,14 @@ export class Detector {
 
   #campaign(c: ClusterRec): Campaign {
     const size = c.members.length;
-    const top = [...c.accounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+    // account counts are made here, from the members, and not kept per cluster: most clusters of a
+    // stream are one prompt, and a Map each made the heap (and its garbage collection) much larger
+    const accounts = new Map<string, number>();
+    for (const seq of c.members) {
+      const a = this.#account[seq & (this.#cap - 1)];
+      if (a !== undefined) accounts.set(a, (accounts.get(a) ?? 0) + 1);
+    }
+    const top = [...accounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
     const span = Math.max(c.lastSeen - c.firstSeen, 1000);
     let template = this.#miner !== null && c.id >= 0 ? this.#miner.template(c.id) : "";
     // the miner's template can be thin after much generalisation ("<*> by <*>"): the wording its
@@ -346,7 +353,7 @@ export class Detector {
     if (wordsIn(template) < MIN_TEMPLATE_WORDS) template = size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
     return {
       id: c.id, size, members: c.members.slice().sort((a, b) => a - b), template,
-      accounts: c.accounts.size, topAccounts: top, firstSeen: c.firstSeen, lastSeen: c.lastSeen,
+      accounts: accounts.size, topAccounts: top, firstSeen: c.firstSeen, lastSeen: c.lastSeen,
       ratePerMinute: (size * 60000) / span, examples: c.examples.slice(),
     };
   }
@@ -370,9 +377,11 @@ export class Detector {
     if (time > this.#newest) this.#newest = time;
     let id: number;
     if (this.#lsh !== null) {
-      const sig = given ?? this.#hasher!.sign(text);
+      // signed into a scratch array (the index copies it): no allocation per prompt
+      let sig = given;
+      if (sig === undefined) { sig = this.#sig; this.#hasher!.signInto(text, sig); }
       // a few of the newest alike prompts per band are enough to find every cluster this one joins
-      const cands = this.#lsh.queryScored(sig, { minSimilarity: this.threshold, maxPerBand: 8 });
+      const cands = this.#lsh.queryScored(sig, this.#queryOpts);
       id = -1;
       for (const { key } of cands) {
         const other = this.#clusterOf[key & (this.#cap - 1)];
@@ -401,15 +410,16 @@ export class Detector {
     let c = this.#clusters.get(id);
     const slot = seq & (this.#cap - 1);
     const time = this.#time[slot];
-    if (c === undefined) {
-      c = { id, members: [], accounts: new Map(), firstSeen: time, lastSeen: time, examples: [] };
-      this.#clusters.set(id, c);
-    }
     this.#clusterOf[slot] = id;
+    if (c === undefined) {
+      // array literals hold exactly one element (a push into [] would reserve 16)
+      c = { id, members: [seq], firstSeen: time, lastSeen: time, examples: this.maxExamples > 0 ? [text] : [] };
+      this.#clusters.set(id, c);
+      this.#pos[slot] = 0;
+      return c;
+    }
     this.#pos[slot] = c.members.length;
     c.members.push(seq);
-    const acct = this.#account[slot];
-    if (acct !== undefined) c.accounts.set(acct, (c.accounts.get(acct) ?? 0) + 1);
     if (time < c.firstSeen) c.firstSeen = time;
     if (time > c.lastSeen) c.lastSeen = time;
     if (c.examples.length < this.maxExamples) c.examples.push(text);
@@ -424,9 +434,8 @@ export class Detector {
     for (const seq of c.members) {
       const slot = seq & (this.#cap - 1);
       const own = -1 - this.#nextCluster++;
-      const time = this.#time[slot], acct = this.#account[slot];
-      const rec: ClusterRec = { id: own, members: [seq], accounts: new Map(), firstSeen: time, lastSeen: time, examples: [] };
-      if (acct !== undefined) rec.accounts.set(acct, 1);
+      const time = this.#time[slot];
+      const rec: ClusterRec = { id: own, members: [seq], firstSeen: time, lastSeen: time, examples: [] };
       const t = this.maxExamples > 0 ? this.#miner!.text(seq) : undefined;
       if (t !== undefined) rec.examples.push(t);
       this.#clusters.set(own, rec);
@@ -456,7 +465,6 @@ export class Detector {
       this.#pos[slot] = cb.members.length;
       cb.members.push(seq);
     }
-    for (const [acct, n] of ca.accounts) cb.accounts.set(acct, (cb.accounts.get(acct) ?? 0) + n);
     cb.firstSeen = Math.min(cb.firstSeen, ca.firstSeen);
     cb.lastSeen = Math.max(cb.lastSeen, ca.lastSeen);
     for (const e of ca.examples) if (cb.examples.length < this.maxExamples) cb.examples.push(e);
@@ -483,12 +491,6 @@ export class Detector {
     if (last !== seq) {
       c.members[p] = last;
       this.#pos[last & (this.#cap - 1)] = p;
-    }
-    const acct = this.#account[slot];
-    if (acct !== undefined) {
-      const n = c.accounts.get(acct)! - 1;
-      if (n === 0) c.accounts.delete(acct);
-      else c.accounts.set(acct, n);
     }
     if (c.members.length === 0) this.#clusters.delete(id);
     else if (this.#time[slot] <= c.firstSeen) c.firstSeen = this.#earliest(c);

@@ -27,6 +27,20 @@ describe("Detector, near-duplicate mode", () => {
     expect(d.clusters().length).toBe(2);
   });
 
+  it("counts the accounts of live members only, through eviction and save/load", () => {
+    const d = new Detector({ mode: "near-duplicate", window: { prompts: 5 } });
+    const accts = ["a", "a", "b", "c", "a", "b", "d", "d"];
+    accts.forEach((a, i) => d.add(campaign(0), { account: a, time: i }));
+    // live: the last 5 (c, a, b, d, d)
+    for (const x of [d, Detector.load(d.save())]) {
+      const [c] = x.clusters();
+      expect(c.size).toBe(5);
+      expect(c.accounts).toBe(4);
+      expect(c.topAccounts).toEqual([["d", 2], ["a", 1], ["b", 1], ["c", 1]]);
+      expect(c.firstSeen).toBe(3);
+    }
+  });
+
   it("forgets prompts outside a prompt-count window, and memory stays bounded", () => {
     const d = new Detector({ mode: "near-duplicate", window: { prompts: 100 } });
     for (let i = 0; i < 1000; i++) d.add(`unique prompt number ${i} with some words ${i * 7} and more ${i * 13}`, { time: i });
