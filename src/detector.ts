@@ -92,7 +92,14 @@ export class Detector {
   #time = new Float64Array(this.#cap);
   #account: (string | undefined)[] = new Array(this.#cap);
   #ids: (string | undefined)[] = new Array(this.#cap);
-  #clusters = new Map<number, ClusterRec>();
+  /**
+   * Clusters by id. A cluster of one prompt is kept as that prompt's sequence number, not as an
+   * object (most clusters of a stream are one prompt; an object and two arrays each made the
+   * heap, and its garbage collection, much larger); it becomes a `ClusterRec` when a second prompt
+   * joins it (`#rec`). The text of such a prompt (its future example) is in `#text`.
+   */
+  #clusters = new Map<number, ClusterRec | number>();
+  #text: (string | undefined)[] = new Array(this.#cap);
   #nextCluster = 0;
   #newest = -Infinity;
 
@@ -138,8 +145,10 @@ export class Detector {
   add(text: string, meta?: PromptMeta): { clusterId: number; clusterSize: number; flagged: boolean } {
     if (typeof text !== "string") throw new TypeError(`Detector.add: text must be a string, got ${describeValue(text)}`);
     const m = checkMeta(meta, "Detector.add");
-    const c = this.#addChecked(text, m);
-    return { clusterId: c.id, clusterSize: c.members.length, flagged: this.#flagged(c) };
+    const id = this.#addChecked(text, m);
+    const e = this.#clusters.get(id);
+    const size = e === undefined ? 0 : typeof e === "number" ? 1 : e.members.length;
+    return { clusterId: id, clusterSize: size, flagged: this.#flagged(id, size) };
   }
 
   /**
@@ -169,7 +178,7 @@ export class Detector {
     }
     const out = new Int32Array(texts.length);
     for (let i = 0; i < texts.length; i++) {
-      out[i] = this.#addChecked(texts[i], ms[i], sigs?.subarray(i * NUM_PERM, (i + 1) * NUM_PERM)).id;
+      out[i] = this.#addChecked(texts[i], ms[i], sigs?.subarray(i * NUM_PERM, (i + 1) * NUM_PERM));
     }
     return out;
   }
@@ -185,8 +194,9 @@ export class Detector {
     let minSize = intOption(o.minSize, "minSize", 1, 2 ** 31 - 1, 1, "Detector.clusters");
     if (flaggedOnly) minSize = Math.max(minSize, this.minClusterSize);
     const out: Campaign[] = [];
-    for (const c of this.#clusters.values()) {
-      if (c.members.length >= minSize && (!flaggedOnly || this.#flagged(c))) out.push(this.#campaign(c));
+    for (const [id, e] of this.#clusters) {
+      const size = typeof e === "number" ? 1 : e.members.length;
+      if (size >= minSize && (!flaggedOnly || this.#flagged(id, size))) out.push(this.#campaign(this.#view(id, e)));
     }
     out.sort((a, b) => b.size - a.size || a.id - b.id);
     return out;
@@ -197,8 +207,8 @@ export class Detector {
    * was merged into another cluster since (ids of merged clusters are not kept).
    */
   cluster(id: number): Campaign | undefined {
-    const c = this.#clusters.get(id);
-    return c === undefined ? undefined : this.#campaign(c);
+    const e = this.#clusters.get(id);
+    return e === undefined ? undefined : this.#campaign(this.#view(id, e));
   }
 
   /**
@@ -240,7 +250,8 @@ export class Detector {
       if (id !== undefined) b.string(id);
     }
     b.u32(this.#clusters.size);
-    for (const c of this.#clusters.values()) {
+    for (const [id, e] of this.#clusters) {
+      const c = this.#view(id, e);
       b.f64(c.id); b.f64(c.firstSeen); b.f64(c.lastSeen);
       b.u32(c.examples.length);
       for (const e of c.examples) b.string(e);
@@ -292,7 +303,7 @@ export class Detector {
     if (!Number.isSafeInteger(d.#head) || d.#next - d.#head !== items || items > r.end - r.pos) throw r.malformed(`${items} items from ${d.#head} to ${d.#next}`);
     while (d.#cap < items) d.#cap *= 2;
     d.#clusterOf = new Int32Array(d.#cap); d.#pos = new Int32Array(d.#cap); d.#time = new Float64Array(d.#cap);
-    d.#account = new Array(d.#cap); d.#ids = new Array(d.#cap);
+    d.#account = new Array(d.#cap); d.#ids = new Array(d.#cap); d.#text = new Array(d.#cap);
     const clusterOf: number[] = new Array(items);
     for (let i = 0; i < items; i++) {
       const slot = (d.#head + i) & (d.#cap - 1);
@@ -303,22 +314,31 @@ export class Detector {
       if (flags & 2) d.#ids[slot] = r.string(`item ${i} id`);
     }
     const nClusters = r.u32("the cluster count");
+    const recs = new Map<number, ClusterRec>();
     for (let i = 0; i < nClusters; i++) {
       const id = r.f64(`cluster ${i}`);
       const c: ClusterRec = { id, members: [], firstSeen: r.f64(`cluster ${i}`), lastSeen: r.f64(`cluster ${i}`), examples: [] };
       const ne = r.u32(`cluster ${i} examples`);
       for (let e = 0; e < ne; e++) c.examples.push(r.string(`cluster ${i} example ${e}`));
-      d.#clusters.set(id, c);
+      recs.set(id, c);
     }
     for (let i = 0; i < items; i++) {
       const seq = d.#head + i, slot = seq & (d.#cap - 1);
-      const c = d.#clusters.get(clusterOf[i]);
+      const c = recs.get(clusterOf[i]);
       if (c === undefined) throw r.malformed(`item ${seq} is in cluster ${clusterOf[i]}, which is not in the snapshot`);
       d.#clusterOf[slot] = c.id;
       d.#pos[slot] = c.members.length;
       c.members.push(seq);
     }
-    for (const c of d.#clusters.values()) if (c.members.length === 0) throw r.malformed(`cluster ${c.id} has no member`);
+    for (const c of recs.values()) {
+      if (c.members.length === 0) throw r.malformed(`cluster ${c.id} has no member`);
+      if (c.members.length > 1 || c.examples.length > 1) { d.#clusters.set(c.id, c); continue; }
+      // a lone prompt's cluster is kept as its number (see #clusters)
+      const seq = c.members[0], slot = seq & (d.#cap - 1);
+      if (c.firstSeen !== d.#time[slot] || c.lastSeen !== d.#time[slot]) { d.#clusters.set(c.id, c); continue; }
+      d.#clusters.set(c.id, seq);
+      d.#text[slot] = c.examples[0];
+    }
     const nested = r.raw(r.u32("the index length"), "the index");
     r.done();
     if (d.#lsh !== null) d.#lsh = LshIndex.deserialize<number>(nested.slice(), { hasher: d.#hasher! });
@@ -331,9 +351,28 @@ export class Detector {
    * (the miner's statistics can generalise a group until nothing fixed is left; such a group is
    * not evidence of a campaign).
    */
-  #flagged(c: ClusterRec): boolean {
-    if (c.members.length < this.minClusterSize) return false;
-    return this.#miner === null || c.id < 0 || !isHollow(this.#miner.template(c.id));
+  #flagged(id: number, size: number): boolean {
+    if (size < this.minClusterSize) return false;
+    return this.#miner === null || id < 0 || !isHollow(this.#miner.template(id));
+  }
+
+  /** Cluster `id` as a record, made (and kept) from a lone prompt's number when needed. */
+  #rec(id: number): ClusterRec | undefined {
+    const e = this.#clusters.get(id);
+    if (typeof e !== "number") return e;
+    const c = this.#view(id, e);
+    this.#text[e & (this.#cap - 1)] = undefined; // now in c.examples
+    this.#clusters.set(id, c);
+    return c;
+  }
+
+  /** A record of cluster `id` to read (for a lone prompt a temporary one). */
+  #view(id: number, e: ClusterRec | number): ClusterRec {
+    if (typeof e !== "number") return e;
+    const slot = e & (this.#cap - 1);
+    const time = this.#time[slot], text = this.#text[slot];
+    // array literals hold exactly their elements (a push into [] would reserve 16)
+    return { id, members: [e], firstSeen: time, lastSeen: time, examples: text === undefined ? [] : [text] };
   }
 
   #campaign(c: ClusterRec): Campaign {
@@ -360,12 +399,13 @@ export class Detector {
 
   /** The caller's ids of a cluster's live members (undefined where none was given). */
   memberIds(clusterId: number): (string | undefined)[] {
-    const c = this.#clusters.get(clusterId);
-    if (c === undefined) return [];
-    return c.members.map((seq) => this.#ids[seq & (this.#cap - 1)]);
+    const e = this.#clusters.get(clusterId);
+    if (e === undefined) return [];
+    return this.#view(clusterId, e).members.map((seq) => this.#ids[seq & (this.#cap - 1)]);
   }
 
-  #addChecked(text: string, meta: PromptMeta, given?: Uint32Array): ClusterRec {
+  /** Adds a checked prompt; returns its cluster id. */
+  #addChecked(text: string, meta: PromptMeta, given?: Uint32Array): number {
     const time = meta.time ?? Date.now();
     const seq = this.#next;
     this.#grow();
@@ -400,45 +440,40 @@ export class Detector {
         id = -1 - this.#nextCluster++;
       }
     }
-    const c = this.#join(seq, id, text);
+    this.#join(seq, id, text);
     this.#evict();
-    return this.#clusters.get(c.id) ?? c;
+    return id;
   }
 
   /** Puts item `seq` into cluster `id` (creating it) and updates the counters. */
-  #join(seq: number, id: number, text: string): ClusterRec {
-    let c = this.#clusters.get(id);
+  #join(seq: number, id: number, text: string): void {
     const slot = seq & (this.#cap - 1);
     const time = this.#time[slot];
     this.#clusterOf[slot] = id;
-    if (c === undefined) {
-      // array literals hold exactly one element (a push into [] would reserve 16)
-      c = { id, members: [seq], firstSeen: time, lastSeen: time, examples: this.maxExamples > 0 ? [text] : [] };
-      this.#clusters.set(id, c);
+    if (!this.#clusters.has(id)) {
+      this.#clusters.set(id, seq);
+      this.#text[slot] = this.maxExamples > 0 ? text : undefined;
       this.#pos[slot] = 0;
-      return c;
+      return;
     }
+    const c = this.#rec(id)!;
     this.#pos[slot] = c.members.length;
     c.members.push(seq);
     if (time < c.firstSeen) c.firstSeen = time;
     if (time > c.lastSeen) c.lastSeen = time;
     if (c.examples.length < this.maxExamples) c.examples.push(text);
-    return c;
   }
 
   /** Template mode: every member of cluster `id` becomes a cluster of its own. */
   #dissolve(id: number): void {
-    const c = this.#clusters.get(id);
+    const c = this.#rec(id);
     if (c === undefined) return;
     this.#clusters.delete(id);
     for (const seq of c.members) {
       const slot = seq & (this.#cap - 1);
       const own = -1 - this.#nextCluster++;
-      const time = this.#time[slot];
-      const rec: ClusterRec = { id: own, members: [seq], firstSeen: time, lastSeen: time, examples: [] };
-      const t = this.maxExamples > 0 ? this.#miner!.text(seq) : undefined;
-      if (t !== undefined) rec.examples.push(t);
-      this.#clusters.set(own, rec);
+      this.#clusters.set(own, seq);
+      this.#text[slot] = this.maxExamples > 0 ? this.#miner!.text(seq) : undefined;
       this.#clusterOf[slot] = own;
       this.#pos[slot] = 0;
     }
@@ -447,7 +482,7 @@ export class Detector {
   /** Merges cluster `a` and `b`; the larger keeps its id, which is returned. */
   #merge(a: number, b: number): number {
     if (a === b) return a;
-    let ca = this.#clusters.get(a), cb = this.#clusters.get(b);
+    let ca = this.#rec(a), cb = this.#rec(b);
     if (ca === undefined) return b;
     if (cb === undefined) {
       // `b` has no live member yet (a template group about to receive its first item): rename a to b
@@ -484,7 +519,18 @@ export class Detector {
     const seq = this.#head;
     const slot = seq & (this.#cap - 1);
     const id = this.#clusterOf[slot];
-    const c = this.#clusters.get(id)!;
+    const e = this.#clusters.get(id)!;
+    this.#text[slot] = undefined;
+    if (typeof e === "number") this.#clusters.delete(id);
+    else this.#removeMember(e, seq, slot);
+    if (this.#lsh !== null) this.#lsh.remove(seq);
+    else this.#miner!.remove(seq);
+    this.#account[slot] = undefined;
+    this.#ids[slot] = undefined;
+    this.#head++;
+  }
+
+  #removeMember(c: ClusterRec, seq: number, slot: number): void {
     // swap-remove from the member list
     const p = this.#pos[slot];
     const last = c.members.pop()!;
@@ -492,13 +538,8 @@ export class Detector {
       c.members[p] = last;
       this.#pos[last & (this.#cap - 1)] = p;
     }
-    if (c.members.length === 0) this.#clusters.delete(id);
+    if (c.members.length === 0) this.#clusters.delete(c.id);
     else if (this.#time[slot] <= c.firstSeen) c.firstSeen = this.#earliest(c);
-    if (this.#lsh !== null) this.#lsh.remove(seq);
-    else this.#miner!.remove(seq);
-    this.#account[slot] = undefined;
-    this.#ids[slot] = undefined;
-    this.#head++;
   }
 
   #earliest(c: ClusterRec): number {
@@ -513,13 +554,14 @@ export class Detector {
     const cap = this.#cap * 2;
     const clusterOf = new Int32Array(cap), pos = new Int32Array(cap), time = new Float64Array(cap);
     const account: (string | undefined)[] = new Array(cap), ids: (string | undefined)[] = new Array(cap);
+    const text: (string | undefined)[] = new Array(cap);
     for (let seq = this.#head; seq < this.#next; seq++) {
       const a = seq & (this.#cap - 1), b = seq & (cap - 1);
       clusterOf[b] = this.#clusterOf[a]; pos[b] = this.#pos[a]; time[b] = this.#time[a];
-      account[b] = this.#account[a]; ids[b] = this.#ids[a];
+      account[b] = this.#account[a]; ids[b] = this.#ids[a]; text[b] = this.#text[a];
     }
     this.#cap = cap;
-    this.#clusterOf = clusterOf; this.#pos = pos; this.#time = time; this.#account = account; this.#ids = ids;
+    this.#clusterOf = clusterOf; this.#pos = pos; this.#time = time; this.#account = account; this.#ids = ids; this.#text = text;
   }
 }
 

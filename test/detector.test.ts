@@ -41,6 +41,30 @@ describe("Detector, near-duplicate mode", () => {
     }
   });
 
+  it("reports a lone prompt's cluster like any other, before and after others join it", () => {
+    const d = new Detector({ mode: "near-duplicate", window: { prompts: 3 } });
+    const a = d.add(campaign(0), { id: "x", account: "u", time: 10 });
+    expect(a.clusterSize).toBe(1);
+    const lone = d.cluster(a.clusterId)!;
+    expect([lone.size, lone.examples, lone.accounts, lone.firstSeen, lone.lastSeen]).toEqual([1, [campaign(0)], 1, 10, 10]);
+    expect(d.memberIds(a.clusterId)).toEqual(["x"]);
+    const other = d.add("a different question about sourdough starters and hydration levels", { time: 11 });
+    expect(Detector.load(d.save()).clusters()).toEqual(d.clusters());
+    const b = d.add(campaign(0), { id: "y", time: 12 });
+    expect([b.clusterId, b.clusterSize]).toEqual([a.clusterId, 2]);
+    expect(d.cluster(a.clusterId)!.examples).toEqual([campaign(0), campaign(0)]);
+    d.add(campaign(0), { time: 13 }); // the window drops "x"
+    expect(new Set(d.memberIds(a.clusterId))).toEqual(new Set(["y", undefined])); // in no set order
+    expect(d.cluster(a.clusterId)!.firstSeen).toBe(12);
+    expect(d.cluster(other.clusterId)!.size).toBe(1);
+    d.add(campaign(0), { time: 14 }); // and the lone sourdough prompt
+    expect(d.cluster(other.clusterId)).toBeUndefined();
+    expect(d.clusters().map((c) => c.size)).toEqual([3]);
+    expect(Detector.load(d.save()).clusters()).toEqual(d.clusters());
+    const quiet = new Detector({ mode: "near-duplicate", maxExamples: 0 });
+    expect(quiet.cluster(quiet.add(campaign(1)).clusterId)!.examples).toEqual([]);
+  });
+
   it("forgets prompts outside a prompt-count window, and memory stays bounded", () => {
     const d = new Detector({ mode: "near-duplicate", window: { prompts: 100 } });
     for (let i = 0; i < 1000; i++) d.add(`unique prompt number ${i} with some words ${i * 7} and more ${i * 13}`, { time: i });
