@@ -27,16 +27,20 @@
  * (100,000 copies of one prompt share one). Removed ids go back to `KeyTable`'s free list.
  *
  * A query's cost is memory latency: in a large index every chain node is a cache (and TLB) miss.
- * Two things cut it. Each link carries 6 bits of its id's band hash, so a node of another band
- * value is passed over without reading its signature (1 in 64 is read in vain); this is the
- * fingerprint of cuckoo filters (B. Fan et al., "Cuckoo Filter: Practically Better Than Bloom",
- * CoNEXT 2014, sec. 3) kept beside a chain pointer; and each head carries a one-hash Bloom filter
- * (B. H. Bloom, "Space/Time Trade-offs in Hash Coding with Allowable Errors", CACM 1970) of its
- * chain's fingerprints, so most chains without the query's band value are not walked at all. And the bands are walked side by side, one node
- * of each band per round, so the loads of different bands do not depend on each other and the CPU
- * overlaps their misses (memory-level parallelism, as in the group prefetching of S. Chen et al.,
- * "Improving Hash Join Performance through Prefetching", ICDE 2004, sec. 4). Ids are packed in 26
- * bits, so an index holds at most 2^26 - 1 keys (at numPerm 128, 32 GiB of signatures).
+ * Three things cut it:
+ * - each link carries 6 bits of its id's band hash, so a node of another band value is passed
+ *   over without reading its signature (1 in 64 is read in vain): the fingerprints of cuckoo
+ *   filters (B. Fan et al., "Cuckoo Filter: Practically Better Than Bloom", CoNEXT 2014, sec. 3),
+ *   kept beside a chain pointer;
+ * - each head carries a one-hash Bloom filter (B. H. Bloom, "Space/Time Trade-offs in Hash Coding
+ *   with Allowable Errors", CACM 1970) of its chain's fingerprints, so most chains without the
+ *   query's band value are not walked at all;
+ * - the bands are walked side by side, one node of each band per round, so the loads of different
+ *   bands do not depend on each other and their misses can overlap (memory-level parallelism, as
+ *   in the group prefetching of S. Chen et al., "Improving Hash Join Performance through
+ *   Prefetching", ICDE 2004, sec. 4).
+ * Ids are packed in 26 bits, so an index holds at most 2^26 - 1 keys (at numPerm 128, 32 GiB of
+ * signatures).
  *
  * Cost per (key, band): 8 bytes of links + 4·cap/size bytes of heads (cap, a power of two, doubles
  * when size exceeds 2·cap, so chains average 1 to 2 ids and heads cost 2 to 4 bytes), plus per key
@@ -94,10 +98,10 @@ const MIN_CAP_BITS = 4;
 /** Bits of an id in a link's first word and a head; the rest hold a fingerprint or a summary. */
 const ID_BITS = 26;
 const ID_MASK = (1 << ID_BITS) - 1;
-/** The largest number of keys (ids 0 .. MAX_KEYS - 1; id + 1 must fit in ID_BITS). */
 /** Bits of a head's chain summary (above ID_BITS): fingerprint fp sets bit fp % SUMMARY_BITS. */
 const SUMMARY_BITS = 32 - ID_BITS;
-export const LSH_MAX_KEYS = ID_MASK;
+/** The largest number of keys (ids 0 .. LSH_MAX_KEYS - 1; id + 1 must fit in ID_BITS). */
+const LSH_MAX_KEYS = ID_MASK;
 /** Signature bytes per page (the last page is the only one partly empty). */
 const PAGE_BYTES = 1 << 19;
 /** Page 0 starts with this many rows and doubles up to a full page, so small indexes stay small. */
@@ -124,8 +128,8 @@ function bandHash(a: Uint32Array, start: number, r: number): number {
 /**
  * Writes one zero per 4 KiB of a fresh array, so the operating system maps its memory now, in
  * one call, and not page by page in later inserts: a first-touch page fault cost 15-20 µs in a
- * 1M-key index here (a signature row of every 8th insert started a new page), which made those
- * inserts the slowest tenth of `Detector.add`.
+ * 1M-key index here (the signature row of every 8th insert started a new page), and those were
+ * the slowest inserts of `Detector.add`.
  */
 function prefault<T extends Uint32Array | Int32Array | Uint16Array>(a: T): T {
   const step = 4096 / a.BYTES_PER_ELEMENT;
@@ -439,8 +443,7 @@ export class LshIndex<K extends IndexKey = IndexKey> {
     const fps = this.#fps;
     const found = this.#found;
     // the chains still walked are cur[0..m) (their bands in band[]); the list is compacted without
-    // a branch on the loaded ids, as a mispredicted branch that waits on a cache miss would make
-    // the CPU throw away the loads it had started for the other bands
+    // branching on the loaded ids, so that no branch waits on a miss
     let m = 0;
     for (let j = 0; j < bands; j++) {
       const h = bandHash(sig, j * rows, rows);
