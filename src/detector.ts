@@ -70,6 +70,8 @@ interface ClusterRec {
 }
 
 const NUM_PERM = 128;
+/** The most prompts a near-duplicate Detector sizes its index for up front (about 100 MB of tables). */
+const RESERVE_MAX = 1 << 21;
 
 export class Detector {
   readonly mode: ClusterMode;
@@ -127,6 +129,7 @@ export class Detector {
       this.#hasher = new MinHasher({ numPerm: NUM_PERM });
       // banding for recall (see cluster.ts): candidates then verified on the signatures
       this.#lsh = new LshIndex<number>({ threshold, numPerm: NUM_PERM, params: recallBanding(threshold), hasher: this.#hasher });
+      this.#reserve();
     } else {
       this.#miner = new TemplateMiner({ minSupport: this.minSupport }, (from, into) => this.#merge(from, into));
     }
@@ -341,7 +344,10 @@ export class Detector {
     }
     const nested = r.raw(r.u32("the index length"), "the index");
     r.done();
-    if (d.#lsh !== null) d.#lsh = LshIndex.deserialize<number>(nested.slice(), { hasher: d.#hasher! });
+    if (d.#lsh !== null) {
+      d.#lsh = LshIndex.deserialize<number>(nested.slice(), { hasher: d.#hasher! });
+      d.#reserve();
+    }
     else d.#miner = TemplateMiner.deserialize(nested.slice(), (from, into) => d.#merge(from, into));
     return d;
   }
@@ -505,6 +511,16 @@ export class Detector {
     for (const e of ca.examples) if (cb.examples.length < this.maxExamples) cb.examples.push(e);
     this.#clusters.delete(ca.id);
     return cb.id;
+  }
+
+  /**
+   * With a prompt window, the index is sized for it up front (up to RESERVE_MAX prompts), so that
+   * no `add` rebuilds its tables while the window fills (a rebuild at a million prompts takes
+   * seconds, inside one `add`).
+   */
+  #reserve(): void {
+    const n = this.window.prompts;
+    if (Number.isFinite(n)) this.#lsh!.reserve(Math.min(n, RESERVE_MAX));
   }
 
   /** Forgets items beyond the window. */

@@ -175,6 +175,13 @@ export class KeyTable<K extends IndexKey> {
     slots[i] = id;
   }
 
+  /** Grows the slot table ahead so that `n` keys fit without a resize. */
+  reserve(n: number): void {
+    let slots = this.#slots.length;
+    while (4 * n > 3 * slots) slots *= 2;
+    if (slots > this.#slots.length) this.#resize(slots);
+  }
+
   #resize(n: number): void {
     this.#slots = new Int32Array(n).fill(EMPTY);
     this.#mask = n - 1;

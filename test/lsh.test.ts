@@ -205,6 +205,24 @@ describe('LshIndex.query equals brute force', () => {
     expectSameAsBrute(index, model, queries);
   });
 
+  it('reserve sizes the tables ahead and answers stay exact', () => {
+    const numPerm = 16;
+    const gen = makeSigGen(numPerm, 4, 4, 7, 0.25, 40);
+    const index = new LshIndex<Key>({ numPerm, params: { bands: 4, rows: 4 } });
+    const model = new Map<Key, Uint32Array>();
+    for (let i = 0; i < 100; i++) { const sig = gen(); index.insert(i, sig); model.set(i, sig); }
+    index.reserve(5000); // rebuilds the chains of the keys already in
+    const queries = Array.from({ length: 100 }, gen);
+    expectSameAsBrute(index, model, queries);
+    for (let i = 100; i < 5000; i++) { const sig = gen(); index.insert(i, sig); model.set(i, sig); }
+    index.reserve(10); // smaller than the index: nothing to do
+    expectSameAsBrute(index, model, queries);
+    expect(() => index.reserve(-1)).toThrow(/n must be an integer in \[0, /);
+    expect(() => index.reserve(1.5)).toThrow(RangeError);
+    expect(() => (index as unknown as { reserve(n?: unknown): void }).reserve()).toThrow(/n must be given/);
+    expect(index.size).toBe(5000);
+  });
+
   it('handles a bucket of 20,000 identical signatures in O(n): query returns each once, removal in insertion order', () => {
     const sig = Uint32Array.from({ length: 32 }, (_, i) => i * 7919);
     const index = new LshIndex<number>({ numPerm: 32, params: { bands: 8, rows: 4 } });
