@@ -83,7 +83,8 @@ export class Detector {
   #hasher: MinHasher | null = null;
   #lsh: LshIndex<number> | null = null;
   readonly #sig = new Uint32Array(NUM_PERM);
-  #queryOpts: { minSimilarity: number; maxPerBand: number } = { minSimilarity: 1, maxPerBand: 8 };
+  /** Near-duplicate mode's query: a few of the newest alike prompts per band find every cluster a prompt joins. */
+  readonly #queryOpts: { minSimilarity: number; maxPerBand: number };
   #miner: TemplateMiner | null = null;
   /** FIFO of live items, by sequence number: seq -> slot seq & (cap - 1). */
   #cap = 1024;
@@ -149,8 +150,7 @@ export class Detector {
     if (typeof text !== "string") throw new TypeError(`Detector.add: text must be a string, got ${describeValue(text)}`);
     const m = checkMeta(meta, "Detector.add");
     const id = this.#addChecked(text, m);
-    const e = this.#clusters.get(id);
-    const size = e === undefined ? 0 : typeof e === "number" ? 1 : e.members.length;
+    const size = sizeOf(this.#clusters.get(id));
     return { clusterId: id, clusterSize: size, flagged: this.#flagged(id, size) };
   }
 
@@ -198,7 +198,7 @@ export class Detector {
     if (flaggedOnly) minSize = Math.max(minSize, this.minClusterSize);
     const out: Campaign[] = [];
     for (const [id, e] of this.#clusters) {
-      const size = typeof e === "number" ? 1 : e.members.length;
+      const size = sizeOf(e);
       if (size >= minSize && (!flaggedOnly || this.#flagged(id, size))) out.push(this.#campaign(this.#view(id, e)));
     }
     out.sort((a, b) => b.size - a.size || a.id - b.id);
@@ -253,8 +253,8 @@ export class Detector {
       if (id !== undefined) b.string(id);
     }
     b.u32(this.#clusters.size);
-    for (const [id, e] of this.#clusters) {
-      const c = this.#view(id, e);
+    for (const [id, entry] of this.#clusters) {
+      const c = this.#view(id, entry);
       b.f64(c.id); b.f64(c.firstSeen); b.f64(c.lastSeen);
       b.u32(c.examples.length);
       for (const e of c.examples) b.string(e);
@@ -426,7 +426,6 @@ export class Detector {
       // signed into a scratch array (the index copies it): no allocation per prompt
       let sig = given;
       if (sig === undefined) { sig = this.#sig; this.#hasher!.signInto(text, sig); }
-      // a few of the newest alike prompts per band are enough to find every cluster this one joins
       const cands = this.#lsh.queryScored(sig, this.#queryOpts);
       id = -1;
       for (const { key } of cands) {
@@ -579,6 +578,11 @@ export class Detector {
     this.#cap = cap;
     this.#clusterOf = clusterOf; this.#pos = pos; this.#time = time; this.#account = account; this.#ids = ids; this.#text = text;
   }
+}
+
+/** Live members of a cluster entry (a number is a lone prompt's cluster; undefined: none). */
+function sizeOf(e: ClusterRec | number | undefined): number {
+  return e === undefined ? 0 : typeof e === "number" ? 1 : e.members.length;
 }
 
 /** Below this many words a template is too thin to show. */
