@@ -21,14 +21,19 @@ const { values } = parseArgs({ options: {
 const modulePath = values.dist ? pathToFileURL(resolvePath(values.dist, "index.js")).href : "../dist/index.js";
 const N = Number(values.n);
 
-async function latency(mode) {
-  const { initSync, Detector } = await import(modulePath);
-  initSync();
+/** A Detector that has seen N prompts, the corpus (20,000 more prompts after those) and the module. */
+async function filled(mode) {
+  const mod = await import(modulePath);
+  mod.initSync();
   const texts = makeCorpus(N + 20000, 21);
-  const d = new Detector({ mode });
+  const d = new mod.Detector({ mode });
   const t0 = performance.now();
   for (let i = 0; i < N; i++) d.add(texts[i], { account: "a" + (i % 1000), time: i });
-  const fill = (performance.now() - t0) / 1000;
+  return { d, texts, mod, fill: (performance.now() - t0) / 1000 };
+}
+
+async function latency(mode) {
+  const { d, texts, fill } = await filled(mode);
   const lat = new Float64Array(20000);
   for (let i = 0; i < 20000; i++) {
     const a = performance.now();
@@ -58,11 +63,7 @@ async function stream(mode) {
 }
 
 async function phases() {
-  const { initSync, Detector, LshIndex } = await import(modulePath);
-  initSync();
-  const texts = makeCorpus(N + 20000, 21);
-  const d = new Detector({ mode: "near-duplicate" });
-  for (let i = 0; i < N; i++) d.add(texts[i], { account: "a" + (i % 1000), time: i });
+  const { d, texts, mod: { LshIndex } } = await filled("near-duplicate");
   // time the index's two calls from inside add() by wrapping them on the prototype
   const P = LshIndex.prototype, q = P.queryScored, ins = P.insert;
   let tq = 0, ti = 0;

@@ -455,13 +455,14 @@ export class Detector {
     const slot = seq & (this.#cap - 1);
     const time = this.#time[slot];
     this.#clusterOf[slot] = id;
-    if (!this.#clusters.has(id)) {
+    const e = this.#clusters.get(id);
+    if (e === undefined) {
       this.#clusters.set(id, seq);
       this.#text[slot] = this.maxExamples > 0 ? text : undefined;
       this.#pos[slot] = 0;
       return;
     }
-    const c = this.#rec(id)!;
+    const c = typeof e === "number" ? this.#rec(id)! : e;
     this.#pos[slot] = c.members.length;
     c.members.push(seq);
     if (time < c.firstSeen) c.firstSeen = time;

@@ -278,10 +278,15 @@ export class LshIndex<K extends IndexKey = IndexKey> {
   reserve(n: number): void {
     const size = intOption(n, "n", 0, LSH_MAX_KEYS, NaN, "LshIndex.reserve");
     if (Number.isNaN(size)) throw new TypeError("LshIndex.reserve: n must be given, the number of keys to size the index for, e.g. 1000000");
+    this.#reserve(size);
+  }
+
+  /** Grows the bucket tables (rebuilding the chains once) and the key table for `n` keys. */
+  #reserve(n: number): void {
     let bits = this.#capBits;
-    while (size > 2 << bits) bits++;
+    while (n > 2 << bits) bits++;
     if (bits > this.#capBits) this.#rehash(bits);
-    this.#keys.reserve(size);
+    this.#keys.reserve(n);
   }
 
   /**
@@ -408,9 +413,7 @@ export class LshIndex<K extends IndexKey = IndexKey> {
   #load(keys: K[], r: Reader): void {
     const n = keys.length;
     this.#ensureRows(n);
-    let bits = MIN_CAP_BITS;
-    while (n > 2 << bits) bits++;
-    this.#rehash(bits);
+    this.#reserve(n);
     const P = this.numPerm;
     const shift = this.#pageShift;
     const pmask = (1 << shift) - 1;

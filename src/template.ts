@@ -1241,10 +1241,12 @@ class Engine {
         // the segment is far weaker than the rest (a value: "task: <*> the document. document:")
         let e = a;
         while (e < ne && el[e] > SEAM) e++;
+        // a single token is done token-wise above; and too little wording would remain (these
+        // two read no supports, so a segment they skip is never held for a later look)
+        if ((e - a === 1 && ne <= this.o.maxColumns) || statics - (e - a) < MIN_CONTEXT) { p = e; continue; }
         if (!forced && holds - (a === 0 || e === ne || e - a >= this.o.minWording ? 1 : 0) === 0 &&
           (str === null || str[s] * LEVEL >= (str[s] === max1 ? max2 : max1))) {
-          // (held: a segment the rules below, which do not read supports, would not skip anyway)
-          if (!(e - a === 1 && ne <= this.o.maxColumns) && statics - (e - a) >= MIN_CONTEXT) held |= bit;
+          held |= bit;
           p = e; continue;
         }
         // wording stronger than every bit of its context is not a value of that context: a
@@ -1259,8 +1261,6 @@ class Engine {
         }
         let v = 0x1b873593;
         while (p < ne && el[p] > SEAM) { v = mix2(v, el[p]); p++; }
-        if (p - a === 1 && ne <= this.o.maxColumns) continue; // already done token-wise
-        if (statics - (p - a) < MIN_CONTEXT) continue; // too little wording would remain
         fn(hashElems(el, 0, ne, a, p), tok(v), true, p - a, s);
       }
     }
