@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   {
     entry: {
-      index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts",
+      index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts", "miner-worker": "src/node/miner-worker.ts",
       browser: "src/browser/index.ts", "browser-sign-worker": "src/browser/sign-worker.ts",
       redis: "src/redis/index.ts",
     },

@@ -23,7 +23,7 @@ import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue, thresholdOption } from "./text.js";
 import { templateOf, isHollow, SLOT } from "./align.js";
-import { mine } from "./template.js";
+import { mine, type MinerHelper } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
 export type Cluster = { id: number; size: number; members: number[]; template: string };
@@ -315,9 +315,11 @@ export function cluster(texts: readonly string[], opts?: ClusterOptions): { labe
 
 /**
  * `cluster` with, in near-duplicate mode, signatures made elsewhere (texts.length x 128 slots from
- * a default MinHasher or SignPool; `neardup/node`'s `clusterParallel` signs on every core).
+ * a default MinHasher or SignPool; `neardup/node`'s `clusterParallel` signs on every core), and in
+ * template mode, another thread doing part of the miner's work (`clusterParallel` again). Either
+ * way the answer is `cluster`'s.
  */
-export function clusterWith(texts: readonly string[], opts: ClusterOptions | undefined, signatures: Uint32Array | undefined): { labels: Int32Array; clusters: Cluster[] } {
+export function clusterWith(texts: readonly string[], opts: ClusterOptions | undefined, signatures: Uint32Array | undefined, helper?: MinerHelper): { labels: Int32Array; clusters: Cluster[] } {
   if (!Array.isArray(texts)) throw new TypeError(`cluster: texts must be an array of strings, got ${describeValue(texts)}`);
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") throw new TypeError(`cluster: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
@@ -345,7 +347,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   const minSupport = o.minSupport;
   // (singletons with fewer than MERGE_MIN_WORDS words of wording take part in nothing below, so
   // the miner does not build their templates)
-  const mined = mine(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" }, MERGE_MIN_WORDS);
+  const mined = mine(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" }, MERGE_MIN_WORDS, helper);
   // Groups whose templates are near-duplicates of each other (Jaccard of the templates' word
   // 3-grams >= 0.8) are one template seen with small variations (a long fixed text whose
   // statistics differ in a place or two): merge them.

@@ -42,7 +42,7 @@
  * For speed and memory at millions of texts it keeps the n-grams seen once in a Bloom filter (only
  * repeats enter the tables), and counts and looks up a block of texts at a time with the keys
  * radix-sorted by their top bits, so that tables and filter are swept in address order instead of
- * being hit at random (see `Engine.countBlock`). No per-text string, array or object is made on
+ * being hit at random (see `countBlock`). No per-text string, array or object is made on
  * these paths; ASCII text is case-folded while hashing.
  *
  * The streaming miner's whole state (options, counts, patterns, groups, live items) is written by
@@ -173,20 +173,32 @@ const isPlain = (t: number): boolean => (t & 1) === 1 && t !== WILD;
  * `find` and `slot` return a slot's word offset p: key t[p], value t[p + 1], aux t[p + 2], aux2
  * t[p + 3] (aux words hold witness items, 0xffffffff = none).
  */
-class U32Map {
+export class U32Map {
   t: Uint32Array;
   readonly stride: number;
+  private readonly alloc: (words: number) => Uint32Array;
   mask: number; // slots - 1
   shift: number; // 32 - log2(slots): a key's home is its top bits (keys are mixed hashes), so keys
   // sorted by their top bits visit the table in order (see `Partition`)
   size = 0;
-  constructor(bits: number, stride: 2 | 4 = 2) {
+  /** `alloc` makes the table's arrays (a worker's tables live in shared memory). */
+  constructor(bits: number, stride: 2 | 4 = 2, alloc: (words: number) => Uint32Array = (w) => new Uint32Array(w)) {
     this.stride = stride;
-    this.t = new Uint32Array((1 << bits) * stride);
+    this.alloc = alloc;
+    this.t = alloc((1 << bits) * stride);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
   }
   get slots(): number { return this.mask + 1; }
+  /** Takes over a table of this stride built elsewhere (by another thread) holding `size` keys. */
+  adopt(t: Uint32Array, size: number): void {
+    const slots = t.length / this.stride;
+    if (slots < 2 || (slots & (slots - 1)) !== 0) throw new RangeError(`U32Map.adopt: a table of ${t.length} words is not a power-of-two count of slots`);
+    this.t = t;
+    this.mask = slots - 1;
+    this.shift = 32 - Math.log2(slots);
+    this.size = size;
+  }
   /** Word offset of key's home slot (for a prefetching touch before a batch of lookups). */
   home(key: number): number { return (key >>> this.shift) * this.stride; }
   /** Offset of `key`'s slot, or -1. */
@@ -248,7 +260,7 @@ class U32Map {
   }
   private grow(): void {
     const old = this.t, st = this.stride;
-    this.t = new Uint32Array(old.length * 2);
+    this.t = this.alloc(old.length * 2);
     this.mask = this.mask * 2 + 1;
     this.shift--;
     const t = this.t, end = t.length;
@@ -269,7 +281,7 @@ const NONE = 0xffffffff;
  * n-gram met again enters the exact table, so the n-grams that occur once (most of them) cost
  * about one byte instead of sixteen. A false positive counts an n-gram once too often.
  */
-class SeenFilter {
+export class SeenFilter {
   readonly words: Int32Array;
   private readonly scale: number;
   constructor(bits: number) {
@@ -306,7 +318,7 @@ function isWideSpace(c: number): boolean {
 const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c > 127;
 
 /** Growable scratch of token hashes (and optional spans) for one text. */
-class Scratch {
+export class Scratch {
   toks = new Uint32Array(256);
   starts = new Int32Array(256);
   ends = new Int32Array(256);
@@ -469,7 +481,7 @@ function bigramsOf(t: Uint32Array, a: number, n: number, b: Uint32Array): void {
  * LSD radix sort of a block of keys by their top 22 bits (two passes of 11 bits), optionally with
  * their indexes, so that a batch of table or filter accesses sweeps memory in address order.
  */
-class Partition {
+export class Partition {
   keys = new Uint32Array(1 << 16);
   outIdx = new Int32Array(1 << 16);
   private tk = new Uint32Array(1 << 16);
@@ -503,7 +515,7 @@ class Partition {
 }
 
 /** Growable Uint32 buffer. */
-class Buf {
+export class Buf {
   a = new Uint32Array(1 << 16);
   n = 0;
   room(k: number): Uint32Array {
@@ -517,7 +529,7 @@ class Buf {
 }
 
 /** Per-text dedupe of gram hashes (so counts are document frequencies). */
-class StampSet {
+export class StampSet {
   keys = new Uint32Array(1024);
   stamps = new Int32Array(1024);
   stamp = 0;
@@ -539,6 +551,168 @@ class StampSet {
       i = (i + 1) & mask;
     }
   }
+}
+
+/**
+ * Batch pass 1: the token hashes of texts [from, to) appended to `out`, and the token count of
+ * each text in `counts[i - from]`.
+ */
+export function tokenizeBlock(texts: readonly string[], from: number, to: number, out: Buf, counts: Int32Array, sc: Scratch): void {
+  for (let i = from; i < to; i++) {
+    const t = texts[i];
+    if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
+    tokenizeText(t, sc);
+    const a = out.room(sc.n);
+    copyWords(sc.toks, 0, a, out.n, sc.n);
+    out.n += sc.n;
+    counts[i - from] = sc.n;
+  }
+}
+
+/**
+ * Batch pass 1: the 2-gram (`two`) or 3-gram keys of each text [b0, b1) of the token pool, each
+ * key once per text (document frequencies), into `keys`.
+ */
+export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf, stamps: StampSet, sc: Scratch): void {
+  keys.n = 0;
+  for (let i = b0; i < b1; i++) {
+    const a = offs[i], n = offs[i + 1] - a;
+    sc.ensure(n + 2);
+    const src = two ? sc.bigrams : sc.grams, m = two ? n + 1 : n;
+    if (two) bigramsOf(pool, a, n, src);
+    else gramsOf(pool, a, n, src, 0);
+    const dst = keys.room(m);
+    stamps.begin(m);
+    for (let j = 0; j < m; j++) if (stamps.add(src[j])) dst[keys.n++] = src[j];
+  }
+}
+
+/**
+ * Batch pass 1: counts keys (each already distinct within its text) of a block of texts in `m`,
+ * past the seen-once filter. The keys are first sorted by their top bits (`Partition`), so the
+ * filter and the table are swept in address order and the hardware prefetcher hides most cache
+ * misses (cache-conscious hash aggregation: Manegold, Boncz, Kersten, "Optimizing Main-Memory Join
+ * on Modern Hardware", IEEE TKDE 2002, radix clustering).
+ */
+export function countBlock(seen: SeenFilter, m: U32Map, keys: Uint32Array, n: number, part: Partition): void {
+  const pk = part.sort(keys, false, n);
+  let nr = 0;
+  for (let j = 0; j < n; j++) if (seen.testSet(pk[j])) pk[nr++] = pk[j];
+  m.reserve(m.size + nr);
+  for (let j = 0; j < nr; j++) {
+    const p = m.slot(pk[j]);
+    m.t[p + 1]++;
+  }
+}
+
+/** Document frequency of a key in a batch table (which holds the occurrences after the first). */
+function batchFreq(m: U32Map, k: number): number {
+  const c = m.get(k, 0);
+  return c === 0 ? 0 : c + 1;
+}
+
+/** `out[i] = batch frequency of keys[i]` for a block, looked up in top-bits order. */
+function lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, part: Partition): void {
+  const pk = part.sort(keys, true, n), pi = part.outIdx;
+  for (let j = 0; j < n; j++) out[pi[j]] = batchFreq(m, pk[j]);
+}
+
+/** Scratch arrays of `blockSupports` (one per thread). */
+export class SupportScratch {
+  readonly part = new Partition();
+  readonly gk = new Buf();
+  readonly bk = new Buf();
+  readonly bpos = new Buf();
+  gc = new Int32Array(1 << 16);
+  bc = new Int32Array(1 << 16);
+  big = new Uint32Array(258);
+}
+
+/**
+ * Batch pass 2, the part that reads only the final tables: the support of every 3-gram of the
+ * texts [b0, b1) of the token pool (its document frequency; 0 below theta or when it is not
+ * specific, as in `Engine.skeleton`) into `out[p - offs[b0]]` for token position p, and
+ * `recurring[i] = 1` for a text at least half of whose 3-grams recur. The 3-gram counts of the
+ * block, then the 2-gram counts of the recurring ones, are looked up in top-bits order. Blocks are
+ * independent, so another thread can compute some of them (see `MinerHelper`). Returns the array
+ * written: `out`, or the scratch's own when `out` is null.
+ */
+export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint32Array, offs: Int32Array,
+  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch): Int32Array {
+  const base = offs[b0], total = offs[b1] - base;
+  const { gk, bk, bpos, part } = s;
+  gk.n = 0;
+  const g = gk.room(total);
+  gk.n = total;
+  for (let i = b0; i < b1; i++) gramsOf(pool, offs[i], offs[i + 1] - offs[i], g, offs[i] - base);
+  if (out === null) {
+    if (s.gc.length < total) s.gc = new Int32Array(Math.max(total, s.gc.length * 2));
+    out = s.gc;
+  }
+  const gc = out;
+  lookupBlock(df, g, total, gc, part);
+  // 2-gram keys only where the 3-gram recurs (both of its 2-grams: left at 2q, right at 2q + 1)
+  bk.n = 0; bpos.n = 0;
+  for (let i = b0; i < b1; i++) {
+    const a = offs[i], n = offs[i + 1] - a;
+    let rec = 0;
+    for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) rec++;
+    if (rec === 0) continue;
+    if (rec * 2 >= n) recurring[i] = 1;
+    if (s.big.length < n + 2) s.big = new Uint32Array(2 * (n + 2));
+    const big = s.big;
+    bigramsOf(pool, a, n, big);
+    const kb = bk.room(2 * n), pb = bpos.room(2 * n);
+    for (let j = 0; j < n; j++) {
+      if (gc[a - base + j] < theta) continue;
+      kb[bk.n++] = big[j]; kb[bk.n++] = big[j + 1];
+      pb[bpos.n++] = a - base + j; pb[bpos.n++] = plainAt(pool, j, n, a) ? 1 : 0;
+    }
+  }
+  if (s.bc.length < bk.n) s.bc = new Int32Array(Math.max(bk.n, s.bc.length * 2));
+  const bc = s.bc;
+  lookupBlock(bf, bk.a, bk.n, bc, part);
+  // a 3-gram that recurs keeps its count only if it also is the usual continuation of its 2-grams
+  for (let q = 0; q < bk.n; q += 2) {
+    const at = bpos.a[q], c = gc[at], l = bc[q], r = bc[q + 1];
+    if (!specific(c, l, r, bpos.a[q + 1] === 1)) gc[at] = 0;
+  }
+  for (let p = 0; p < total; p++) if (gc[p] < theta) gc[p] = 0;
+  return gc;
+}
+
+/**
+ * Another thread doing part of the batch miner's passes 1 and 2 (Node.js: `clusterParallel` in
+ * `neardup/node`). The answers are those of one thread: each table is counted by one thread, block
+ * after block, with its own seen-once filter; supports are computed by `blockSupports` whoever
+ * computes them.
+ */
+export interface MinerHelper {
+  /** An array (zeroed) that the helper thread can read and write. */
+  shared32(n: number): Uint32Array;
+  sharedI32(n: number): Int32Array;
+  shared8(n: number): Uint8Array;
+  /**
+   * Pass 1 begins: the helper tokenizes the blocks it `tokenizes` (of `block` texts) and counts
+   * every block's 3-grams past a seen-once filter of `seenBits` bits, once the block is `pooled`.
+   */
+  begin(texts: readonly string[], block: number, seenBits: number): void;
+  tokenizes(k: number): boolean;
+  /** Token hashes of block k (one it tokenizes) and the token count of each of its texts. */
+  tokens(k: number): { toks: Uint32Array; counts: Int32Array };
+  /** Block k's tokens are in the pool (`offs` set for its texts). */
+  pooled(k: number, pool: Uint32Array, offs: Int32Array): void;
+  /** End of pass 1, once every block is counted: the 3-gram table (stride 2). */
+  grams(): { t: Uint32Array; size: number };
+  /** Pass 2 begins: the helper computes the supports of blocks ahead of the caller, in order. */
+  supportsFrom(pool: Uint32Array, offs: Int32Array, recurring: Uint8Array, n: number, block: number, theta: number, maxTotal: number, bf: U32Map): void;
+  /**
+   * Block k's supports: the helper's, or computed here by `compute` into the array it is given.
+   * While it waits, the caller may compute a later block c with `computeOther(c, out)`.
+   */
+  supports(k: number, compute: (out: Int32Array) => void, computeOther: (c: number, out: Int32Array) => void): Int32Array;
+  /** Block k's supports are used: its array may be reused. */
+  release(k: number): void;
 }
 
 /**
@@ -608,7 +782,7 @@ const CONTEXT_LEVEL = 1;
 class Engine {
   readonly o: Resolved;
   readonly df: U32Map; // 3-gram document frequencies
-  readonly bf: U32Map; // 2-gram document frequencies
+  bf: U32Map; // 2-gram document frequencies
   /** Batch mode: n-grams seen once (the tables then count the occurrences after the first). */
   seen: SeenFilter | null = null;
   plus = 0;
@@ -729,31 +903,6 @@ class Engine {
         }
       }
     }
-  }
-
-  /**
-   * Batch mode: counts keys (each already distinct within its text) of a block of texts. The keys
-   * are first sorted by their top bits (`Partition`), so the filter and the table are swept in
-   * address order and the hardware prefetcher hides most cache misses (cache-conscious hash
-   * aggregation: Manegold, Boncz, Kersten, "Optimizing Main-Memory Join on Modern Hardware",
-   * IEEE TKDE 2002, radix clustering).
-   */
-  countBlock(m: U32Map, keys: Uint32Array, n: number, part: Partition): void {
-    const seen = this.seen!;
-    const pk = part.sort(keys, false, n);
-    let nr = 0;
-    for (let j = 0; j < n; j++) if (seen.testSet(pk[j])) pk[nr++] = pk[j];
-    m.reserve(m.size + nr);
-    for (let j = 0; j < nr; j++) {
-      const p = m.slot(pk[j]);
-      m.t[p + 1]++;
-    }
-  }
-
-  /** Batch mode: `out[i] = frequency of keys[i]` for a block, in the same top-bits order. */
-  lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, part: Partition): void {
-    const pk = part.sort(keys, true, n), pi = part.outIdx;
-    for (let j = 0; j < n; j++) out[pi[j]] = this.freq(m, pk[j]);
   }
 
   /** Document frequency of a key (batch mode: the table holds occurrences after the first). */
@@ -2009,7 +2158,7 @@ export const THIN_SINGLETON = "\u2026";
  * THIN_SINGLETON instead of its template (cluster() has no use for those, and building them means
  * tokenizing most of a large input a second time).
  */
-export function mine(texts: readonly string[], opts: TemplateMinerOptions | undefined, skipBelow: number): { labels: Int32Array; templates: string[]; siblings: Uint8Array; recurring: Uint8Array } {
+export function mine(texts: readonly string[], opts: TemplateMinerOptions | undefined, skipBelow: number, helper?: MinerHelper): { labels: Int32Array; templates: string[]; siblings: Uint8Array; recurring: Uint8Array } {
   if (!Array.isArray(texts)) throw new TypeError("mineTemplates: texts must be an array of strings");
   const eng = new Engine(resolve(opts, false), false);
   eng.deferred = true;
@@ -2019,41 +2168,53 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   // 3-grams, ~5 characters a token), at most 256 MB
   let chars = 0;
   for (let i = 0; i < N; i++) { const t = texts[i]; if (typeof t === "string") chars += t.length; }
-  eng.seen = new SeenFilter(Math.min(2 ** 31, (chars / 5 + N) * 2 * 8));
+  // (2-grams and 3-grams each have their own filter, of half the bits: one thread counts each table)
+  const seenBits = Math.min(2 ** 31, (chars / 5 + N) * 2 * 8);
+  let seenB: SeenFilter | null = new SeenFilter(seenBits / 2);
+  let seenG = helper === undefined ? new SeenFilter(seenBits / 2) : null;
+  helper?.begin(texts, BLOCK, seenBits / 2);
   eng.plus = 1;
+  const alloc32 = helper === undefined ? (n: number) => new Uint32Array(n) : (n: number) => helper.shared32(n);
+  if (helper !== undefined) eng.bf = new U32Map(16, 2, alloc32); // the helper reads it in pass 2
   // pass 1: token hashes of every text, kept in one pool, and the 2-gram and 3-gram counts, a
-  // block of texts at a time (see Engine.countBlock)
-  let pool = new Uint32Array(Math.max(1024, Math.ceil(chars / 4.5))); // tokens: ~5.5 characters each
-  const offs = new Int32Array(N + 1);
+  // block of texts at a time (see countBlock)
+  let pool = alloc32(Math.max(1024, Math.ceil(chars / 4.5))); // tokens: ~5.5 characters each
+  const offs = helper === undefined ? new Int32Array(N + 1) : helper.sharedI32(N + 1);
   let used = 0;
-  const part = new Partition(), gk = new Buf(), bk = new Buf();
+  const part = new Partition(), gk = new Buf(), bk = new Buf(), tk = new Buf();
   const stamps = new StampSet();
-  const distinct = (src: Uint32Array, n: number, buf: Buf): void => {
-    const a = buf.room(n);
-    stamps.begin(n);
-    for (let j = 0; j < n; j++) if (stamps.add(src[j])) a[buf.n++] = src[j];
-  };
-  for (let b0 = 0; b0 < N; b0 += BLOCK) {
+  let counts: Int32Array = new Int32Array(BLOCK);
+  for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
     const b1 = Math.min(N, b0 + BLOCK);
-    gk.n = 0; bk.n = 0;
-    for (let i = b0; i < b1; i++) {
-      const t = texts[i];
-      if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
-      tokenizeText(t, sc);
-      if (used + sc.n > pool.length) {
-        const p = new Uint32Array(Math.max(Math.ceil(pool.length * 1.25), used + sc.n));
-        p.set(pool.subarray(0, used)); pool = p;
-      }
-      copyWords(sc.toks, 0, pool, used, sc.n);
-      used += sc.n;
-      offs[i + 1] = used;
-      distinct(sc.bigrams, bigrams(sc), bk);
-      distinct(sc.grams, grams(sc), gk);
+    let toks: Uint32Array;
+    if (helper !== undefined && helper.tokenizes(k)) ({ toks, counts } = helper.tokens(k));
+    else {
+      tk.n = 0;
+      tokenizeBlock(texts, b0, b1, tk, counts, sc);
+      toks = tk.a;
     }
-    eng.countBlock(eng.bf, bk.a, bk.n, part);
-    eng.countBlock(eng.df, gk.a, gk.n, part);
+    let total = 0;
+    for (let i = b0; i < b1; i++) total += counts[i - b0];
+    if (used + total > pool.length) {
+      const p = alloc32(Math.max(Math.ceil(pool.length * 1.25), used + total));
+      p.set(pool.subarray(0, used)); pool = p;
+    }
+    copyWords(toks, 0, pool, used, total);
+    for (let i = b0; i < b1; i++) offs[i + 1] = offs[i] + counts[i - b0];
+    used += total;
+    helper?.pooled(k, pool, offs);
+    blockKeys(pool, offs, b0, b1, true, bk, stamps, sc);
+    countBlock(seenB, eng.bf, bk.a, bk.n, part);
+    if (seenG !== null) {
+      blockKeys(pool, offs, b0, b1, false, gk, stamps, sc);
+      countBlock(seenG, eng.df, gk.a, gk.n, part);
+    }
   }
-  eng.seen = null; // free it: later steps read only the tables (n-grams seen once count as 0 there)
+  if (helper !== undefined) {
+    const g = helper.grams();
+    eng.df.adopt(g.t, g.size);
+  }
+  seenB = seenG = null; // free them: later steps read only the tables (n-grams seen once count as 0 there)
   // pass 2: skeletons under the final counts, grouped in order; the counts of a block's n-grams
   // are looked up in top-bits order too
   const groups = new Int32Array(N);
@@ -2064,50 +2225,26 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const exactMembers = new Map<number, number[]>(); // such a group (its root) -> its first members (for its template)
   // 1 when at least half of the text's 3-grams recur (in minSupport texts): a text with fewer
   // cannot be a near-duplicate (Jaccard >= 0.8 shares 80 % of its 3-grams) of anything
-  const recurring = new Uint8Array(N);
+  const recurring = helper === undefined ? new Uint8Array(N) : helper.shared8(N);
   const theta = eng.o.minSupport;
-  let gc = new Int32Array(1 << 16), bc = new Int32Array(1 << 16);
-  const bpos = new Buf();
-  for (let b0 = 0; b0 < N; b0 += BLOCK) {
+  const ss = new SupportScratch();
+  if (helper !== undefined) {
+    let maxTotal = 0;
+    for (let b0 = 0; b0 < N; b0 += BLOCK) maxTotal = Math.max(maxTotal, offs[Math.min(N, b0 + BLOCK)] - offs[b0]);
+    helper.supportsFrom(pool, offs, recurring, N, BLOCK, theta, maxTotal, eng.bf);
+  }
+  for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
     const b1 = Math.min(N, b0 + BLOCK);
-    const base = offs[b0], total = offs[b1] - base;
-    // 3-gram keys of every position of the block (position = token index - base)
-    gk.n = 0;
-    const g = gk.room(total); gk.n = total;
-    for (let i = b0; i < b1; i++) gramsOf(pool, offs[i], offs[i + 1] - offs[i], g, offs[i] - base);
-    if (gc.length < total) gc = new Int32Array(Math.max(total, gc.length * 2));
-    eng.lookupBlock(eng.df, g, total, gc, part);
-    // 2-gram keys only where the 3-gram recurs (both of its 2-grams: left at 2p, right at 2p + 1)
-    bk.n = 0; bpos.n = 0;
-    for (let i = b0; i < b1; i++) {
-      const a = offs[i], n = offs[i + 1] - a;
-      let rec = 0;
-      for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) rec++;
-      if (rec === 0) continue;
-      if (rec * 2 >= n) recurring[i] = 1;
-      sc.ensure(n + 2);
-      bigramsOf(pool, a, n, sc.bigrams);
-      const kb = bk.room(2 * n), pb = bpos.room(2 * n);
-      for (let j = 0; j < n; j++) {
-        if (gc[a - base + j] < theta) continue;
-        kb[bk.n++] = sc.bigrams[j]; kb[bk.n++] = sc.bigrams[j + 1];
-        pb[bpos.n++] = a - base + j; pb[bpos.n++] = plainAt(pool, j, n, a) ? 1 : 0;
-      }
-    }
-    if (bc.length < bk.n) bc = new Int32Array(Math.max(bk.n, bc.length * 2));
-    eng.lookupBlock(eng.bf, bk.a, bk.n, bc, part);
-    // specific supports: a 3-gram that recurs keeps its count only if it also is the usual
-    // continuation of its 2-grams (as in Engine.skeleton)
-    for (let q = 0; q < bk.n; q += 2) {
-      const at = bpos.a[q], c = gc[at], l = bc[q], r = bc[q + 1];
-      if (!specific(c, l, r, bpos.a[q + 1] === 1)) gc[at] = 0;
-    }
+    const base = offs[b0];
+    const sup = helper === undefined ? blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, null, recurring, ss)
+      : helper.supports(k, (out) => blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, out, recurring, ss),
+        (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss));
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
       sc.ensure(n + 2);
       copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       const sg = sc.grams;
-      for (let j = 0; j < n; j++) { const c = gc[a - base + j]; sg[j] = c >= theta ? c : 0; }
+      for (let j = 0; j < n; j++) sg[j] = sup[a - base + j];
       const h = eng.skeletonOf();
       groups[i] = eng.assign(h, i);
       thinKey[i] = sc.thin;
@@ -2132,6 +2269,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       shape[i] = n === 0 ? 0 : wording === 0 ? 1 : 2;
       statics[i] = wording > 255 ? 255 : wording;
     }
+    helper?.release(k);
   }
   // pass 3: merges decided on the complete statistics, then every distinct skeleton joins them
   // (and skeletons that are another one in a short wrapper join it: see `Wrappers`)

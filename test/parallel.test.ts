@@ -40,6 +40,25 @@ describe("users of the pool", () => {
     expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
     expect(a.clusters.some((c: { size: number }) => c.size >= 3)).toBe(true);
   });
+  it("clusterParallel equals cluster in template mode, over several blocks of the miner", async () => {
+    // 4 blocks of 32,768 texts: the worker tokenizes blocks 1 and 3, counts every block's 3-grams,
+    // and races the caller for the pass-2 blocks; labels and templates must not depend on who did what
+    const { makeCorpus } = await import("../bench/corpus.mjs");
+    const big: string[] = makeCorpus(100_000, 5);
+    for (let i = 0; i < big.length; i += 997) big[i] = big[i].toUpperCase().replace(/ /g, "  "); // some evasions
+    const a = cluster(big, { mode: "template" });
+    const b = await clusterParallel(big, { mode: "template" }, { minTexts: 1 });
+    expect(b.labels).toEqual(a.labels);
+    expect(b.clusters.map((c: { template: string }) => c.template)).toEqual(a.clusters.map((c: { template: string }) => c.template));
+    expect(a.clusters.filter((c: { size: number }) => c.size >= 100).length).toBeGreaterThan(20); // the corpus's templates are found
+    // a second run reuses nothing of the first (a new worker, new shared tables)
+    const c = await clusterParallel(big.slice(0, 40_000), { mode: "template" }, { minTexts: 1 });
+    expect(c.labels).toEqual(cluster(big.slice(0, 40_000), { mode: "template" }).labels);
+  }, 120_000);
+  it("clusterParallel rejects bad texts before starting a worker", async () => {
+    await expect(clusterParallel(["ok", 3 as unknown as string], { mode: "template" }, { minTexts: 1 })).rejects.toThrow(/texts\[1\] must be a string/);
+    await expect(clusterParallel("nope" as unknown as string[], { mode: "template" })).rejects.toThrow(/must be an array of strings/);
+  });
   it("Detector.addBatch with pool signatures equals signing inside", async () => {
     const pool = new SignPool({}, { workers: 2 });
     const sigs = await pool.signBatch(texts);

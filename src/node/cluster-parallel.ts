@@ -1,14 +1,163 @@
 /**
- * `cluster` with its signing spread over every core (Node.js): near-duplicate mode signs the texts
- * with a `SignPool`, then clusters exactly as `cluster` does (same signatures, same result).
- * Template mode does not sign, so it simply runs `cluster`.
+ * `cluster` on every core (Node.js), with the same answer as `cluster`:
+ * - near-duplicate mode signs the texts with a `SignPool`, then clusters as `cluster` does;
+ * - template mode runs the miner with a worker thread (`MinerThread`) that counts the n-grams of
+ *   pass 1 and computes most of pass 2's supports, while this thread tokenizes and builds the
+ *   skeletons (see `MinerHelper` in template.ts).
  */
+import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { once } from "node:events";
 import { cluster, clusterWith, type Cluster, type ClusterOptions } from "../cluster.js";
+import type { MinerHelper, U32Map } from "../template.js";
 import { describeValue } from "../text.js";
 import { signParallel, type SignPoolOptions } from "./parallel.js";
+import {
+  SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, CONTROL_WORDS, RING, TEXTS_AHEAD, workerTokenizes, type ToWorker, type FromWorker,
+} from "./miner-protocol.js";
 
-/** Inputs from this many texts on are signed in parallel; smaller ones are not worth the workers' start-up. */
+/** Inputs from this many texts on are clustered in parallel; smaller ones are not worth the workers' start-up. */
 export const PARALLEL_MIN_TEXTS = 50_000;
+
+const minerUrl = new URL("./miner-worker.js", import.meta.url);
+
+type Table = { t: Uint32Array; size: number };
+
+/**
+ * The caller's side of the miner's worker thread (miner-worker.ts). `mine` calls it
+ * synchronously: it posts work and waits on shared control words with `Atomics.wait` (allowed on
+ * Node's main thread), and takes the worker's answers with `receiveMessageOnPort`.
+ */
+class MinerThread implements MinerHelper {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  #texts: readonly string[] = [];
+  #block = 1;
+  #nb = 0;
+  #textsSent = 0; // worker blocks whose texts are sent
+  #tokensGot = 0; // worker blocks whose tokens are received
+  #slots: Int32Array[] = [];
+  #ready: Int32Array = new Int32Array(0);
+
+  private constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.#worker = new Worker(minerUrl, { workerData: { port: port2, ctl: this.#ctl }, transferList: [port2] });
+  }
+
+  /** Starts the worker and waits until it runs. */
+  static async start(): Promise<MinerThread> {
+    const m = new MinerThread();
+    await once(m.#worker, "online");
+    return m;
+  }
+
+  shared32(n: number): Uint32Array { return new Uint32Array(new SharedArrayBuffer(n * 4)); }
+  sharedI32(n: number): Int32Array { return new Int32Array(new SharedArrayBuffer(n * 4)); }
+  shared8(n: number): Uint8Array { return new Uint8Array(new SharedArrayBuffer(Math.max(1, n))); }
+
+  begin(texts: readonly string[], block: number, seenBits: number): void {
+    this.#texts = texts;
+    this.#block = block;
+    this.#nb = Math.ceil(texts.length / block);
+    this.#post({ type: "begin", seenBits, n: texts.length, block });
+    this.#sendTexts();
+  }
+
+  tokenizes(k: number): boolean { return workerTokenizes(k); }
+
+  tokens(k: number): { toks: Uint32Array; counts: Int32Array } {
+    this.#wait(this.#ctl, TOKENS, this.#tokensGot + 1);
+    const m = this.#receive();
+    if (m.type !== "tokens" || m.k !== k) throw new Error(`clusterParallel: the miner's worker sent ${m.type} ${"k" in m ? m.k : ""} when the tokens of block ${k} were due`);
+    this.#tokensGot++;
+    this.#sendTexts();
+    return m;
+  }
+
+  pooled(k: number, pool: Uint32Array, offs: Int32Array): void {
+    this.#post({ type: "pooled", k, pool, offs });
+  }
+
+  grams(): Table {
+    this.#wait(this.#ctl, GRAMS, 1);
+    const m = this.#receive();
+    if (m.type !== "grams") throw new Error(`clusterParallel: the miner's worker sent ${m.type} when its 3-gram table was due`);
+    return m;
+  }
+
+  supportsFrom(pool: Uint32Array, offs: Int32Array, recurring: Uint8Array, n: number, block: number, theta: number, maxTotal: number, bf: U32Map): void {
+    this.#slots = Array.from({ length: RING }, () => this.sharedI32(Math.max(1, maxTotal)));
+    this.#ready = this.sharedI32(Math.max(1, this.#nb));
+    this.#post({ type: "supports", pool, offs, recurring, n, block, theta, bf: { t: bf.t, size: bf.size }, slots: this.#slots, ready: this.#ready });
+  }
+
+  supports(k: number, compute: (out: Int32Array) => void, computeOther: (c: number, out: Int32Array) => void): Int32Array {
+    const ctl = this.#ctl, ready = this.#ready;
+    for (;;) {
+      if (Atomics.load(ready, k) !== 0) return this.#slots[k % RING];
+      // not ready: claim the next block nobody has (k itself, or one ahead whose slot is free)
+      // and compute it here rather than wait for the worker
+      const c = Atomics.load(ctl, NEXT);
+      if (c < this.#nb && c < k + RING && Atomics.compareExchange(ctl, NEXT, c, c + 1) === c) {
+        const out = this.#slots[c % RING];
+        if (c === k) compute(out);
+        else computeOther(c, out);
+        Atomics.store(ready, c, 1);
+        continue;
+      }
+      if (c > k) this.#wait(ready, k, 1); // the worker has it
+    }
+  }
+
+  release(k: number): void {
+    Atomics.store(this.#ctl, FREED, k + 1);
+    Atomics.notify(this.#ctl, FREED);
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  /** Sends the texts of the worker's next blocks, up to TEXTS_AHEAD ahead of its tokens. */
+  #sendTexts(): void {
+    for (;;) {
+      let k = 0, seen = 0; // the (#textsSent)-th block the worker tokenizes
+      for (; k < this.#nb; k++) if (workerTokenizes(k) && seen++ === this.#textsSent) break;
+      if (k >= this.#nb || this.#textsSent - this.#tokensGot >= TEXTS_AHEAD) return;
+      const b0 = k * this.#block;
+      this.#post({ type: "texts", k, texts: this.#texts.slice(b0, Math.min(this.#texts.length, b0 + this.#block)) });
+      this.#textsSent++;
+    }
+  }
+
+  #post(m: ToWorker): void {
+    this.#port.postMessage(m);
+    Atomics.add(this.#ctl, SENT, 1);
+    Atomics.notify(this.#ctl, SENT);
+  }
+
+  #receive(): FromWorker {
+    const m = receiveMessageOnPort(this.#port)?.message as FromWorker | undefined;
+    if (m === undefined) throw new Error("clusterParallel: the miner's worker signalled without a message");
+    if (m.type === "error") throw new Error(`clusterParallel: the miner's worker failed: ${m.message}`);
+    return m;
+  }
+
+  /** Blocks until `words[at]` reaches `value`; throws the worker's error if it failed. */
+  #wait(words: Int32Array, at: number, value: number): void {
+    for (;;) {
+      const v = Atomics.load(words, at);
+      if (v >= value) return;
+      if (Atomics.load(this.#ctl, FAILED) !== 0) {
+        let m: FromWorker | undefined;
+        do m = receiveMessageOnPort(this.#port)?.message; while (m !== undefined && m.type !== "error");
+        throw new Error(`clusterParallel: the miner's worker failed: ${m?.type === "error" ? m.message : "no message"}`);
+      }
+      Atomics.wait(words, at, v, 1000);
+    }
+  }
+}
 
 /**
  * @example const { clusters } = await clusterParallel(prompts, { mode: "near-duplicate" }, { workers: 2 });
@@ -18,7 +167,20 @@ export async function clusterParallel(
 ): Promise<{ labels: Int32Array; clusters: Cluster[] }> {
   if (!Array.isArray(texts)) throw new TypeError(`clusterParallel: texts must be an array of strings, got ${describeValue(texts)}`);
   const { minTexts = PARALLEL_MIN_TEXTS, ...poolOpts } = pool ?? {};
-  if ((opts?.mode ?? "template") !== "near-duplicate" || texts.length < minTexts) return cluster(texts, opts);
+  for (let i = 0; i < texts.length; i++) {
+    if (typeof texts[i] !== "string") throw new TypeError(`clusterParallel: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
+  }
+  const mode = opts?.mode ?? "template";
+  // (a bad mode gets cluster's error)
+  if (texts.length < minTexts || poolOpts.workers === 1 || (mode !== "template" && mode !== "near-duplicate")) return cluster(texts, opts);
+  if (mode === "template") {
+    const helper = await MinerThread.start();
+    try {
+      return clusterWith(texts, opts, undefined, helper);
+    } finally {
+      await helper.close();
+    }
+  }
   const sigs = await signParallel(texts, {}, poolOpts);
   return clusterWith(texts, opts, sigs);
 }
