@@ -55,6 +55,16 @@ describe("users of the pool", () => {
     const c = await clusterParallel(big.slice(0, 40_000), { mode: "template" }, { minTexts: 1 });
     expect(c.labels).toEqual(cluster(big.slice(0, 40_000), { mode: "template" }).labels);
   }, 120_000);
+  it("clusterParallel works from the CommonJS build (its own kernel copy, the ESM worker file)", async () => {
+    const { createRequire } = await import("node:module");
+    const req = createRequire(import.meta.url);
+    const cjs = req("../dist/node.cjs");
+    const small = texts.slice(0, 3000);
+    for (const mode of ["template", "near-duplicate"]) {
+      const b = await cjs.clusterParallel(small, { mode }, { minTexts: 1, workers: 2 });
+      expect(Array.from(b.labels)).toEqual(Array.from(cluster(small, { mode }).labels));
+    }
+  }, 60_000);
   it("clusterParallel rejects bad texts before starting a worker", async () => {
     await expect(clusterParallel(["ok", 3 as unknown as string], { mode: "template" }, { minTexts: 1 })).rejects.toThrow(/texts\[1\] must be a string/);
     await expect(clusterParallel("nope" as unknown as string[], { mode: "template" })).rejects.toThrow(/must be an array of strings/);

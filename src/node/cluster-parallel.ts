@@ -10,6 +10,7 @@ import { once } from "node:events";
 import { cluster, clusterWith, type Cluster, type ClusterOptions } from "../cluster.js";
 import type { MinerHelper, U32Map } from "../template.js";
 import { describeValue } from "../text.js";
+import { initSync } from "../kernel.js";
 import { signParallel, type SignPoolOptions } from "./parallel.js";
 import {
   SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, CONTROL_WORDS, RING, TEXTS_AHEAD, workerTokenizes, type ToWorker, type FromWorker,
@@ -167,6 +168,9 @@ export async function clusterParallel(
 ): Promise<{ labels: Int32Array; clusters: Cluster[] }> {
   if (!Array.isArray(texts)) throw new TypeError(`clusterParallel: texts must be an array of strings, got ${describeValue(texts)}`);
   const { minTexts = PARALLEL_MIN_TEXTS, ...poolOpts } = pool ?? {};
+  // (the CommonJS build of neardup/node holds its own copy of the kernel, which the caller's
+  // initSync of "neardup" did not load; initSync keeps whichever build is already loaded)
+  initSync();
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") throw new TypeError(`clusterParallel: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
   }
