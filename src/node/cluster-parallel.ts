@@ -13,7 +13,7 @@ import { describeValue } from "../text.js";
 import { initSync } from "../kernel.js";
 import { signParallel, type SignPoolOptions } from "./parallel.js";
 import {
-  SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, CONTROL_WORDS, RING, TEXTS_AHEAD, workerTokenizes, type ToWorker, type FromWorker,
+  SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, STALL_MS, CONTROL_WORDS, RING, TEXTS_AHEAD, workerTokenizes, type ToWorker, type FromWorker,
 } from "./miner-protocol.js";
 
 /** Inputs from this many texts on are clustered in parallel; smaller ones are not worth the workers' start-up. */
@@ -147,15 +147,23 @@ class MinerThread implements MinerHelper {
 
   /** Blocks until `words[at]` reaches `value`; throws the worker's error if it failed. */
   #wait(words: Int32Array, at: number, value: number): void {
+    const ctl = this.#ctl;
+    let beat = Atomics.load(ctl, BEAT), since = performance.now();
     for (;;) {
       const v = Atomics.load(words, at);
       if (v >= value) return;
-      if (Atomics.load(this.#ctl, FAILED) !== 0) {
+      if (Atomics.load(ctl, FAILED) !== 0) {
         let m: FromWorker | undefined;
         do m = receiveMessageOnPort(this.#port)?.message; while (m !== undefined && m.type !== "error");
         throw new Error(`clusterParallel: the miner's worker failed: ${m?.type === "error" ? m.message : "no message"}`);
       }
-      Atomics.wait(words, at, v, 1000);
+      if (Atomics.wait(words, at, v, 1000) === "timed-out") {
+        const b = Atomics.load(ctl, BEAT), now = performance.now();
+        if (b !== beat) { beat = b; since = now; }
+        else if (now - since > STALL_MS) {
+          throw new Error(`clusterParallel: the miner's worker stopped (no sign of life for ${STALL_MS / 1000} s; out of memory?); cluster() runs the same work on this thread`);
+        }
+      }
     }
   }
 }

@@ -12,7 +12,15 @@ export const NEXT = 3;
 export const FREED = 4;
 /** Control word: 1 once a worker job threw (its 'error' message follows on the port). */
 export const FAILED = 5;
-export const CONTROL_WORDS = 6;
+/** Control word: the worker's sign of life, advanced as it works and as it waits. */
+export const BEAT = 6;
+export const CONTROL_WORDS = 7;
+/**
+ * The caller gives up on a worker whose BEAT has not moved for this long: a worker thread that
+ * dies (out of memory, say) cannot tell, and the caller, blocked in `Atomics.wait`, cannot see its
+ * 'exit' event. A block of texts takes well under a second.
+ */
+export const STALL_MS = 60_000;
 /** Pass-2 result slots: how far the worker may run ahead of the caller. */
 export const RING = 4;
 /** Pass 1: blocks of texts the caller sends ahead of the worker's tokenizing. */

@@ -17,7 +17,7 @@ import {
   SeenFilter, U32Map, Partition, SupportScratch, Scratch, Buf, StampSet,
   countBlock, blockSupports, blockKeys, tokenizeBlock,
 } from "../template.js";
-import { SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, RING, workerTokenizes, type ToWorker, type FromWorker } from "./miner-protocol.js";
+import { SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, RING, workerTokenizes, type ToWorker, type FromWorker } from "./miner-protocol.js";
 
 const { port, ctl } = workerData as { port: MessagePort; ctl: Int32Array };
 const shared = (words: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(words * 4));
@@ -31,6 +31,7 @@ function next(): ToWorker {
       got++;
       return m.message as ToWorker;
     }
+    Atomics.add(ctl, BEAT, 1);
     const v = Atomics.load(ctl, SENT);
     if (v <= got) Atomics.wait(ctl, SENT, v, 50);
   }
@@ -77,6 +78,7 @@ function countPass(n: number, block: number, seenBits: number): void {
       bump(TOKENS);
     }
     while (pooled < k) pump();
+    Atomics.add(ctl, BEAT, 1);
     blockKeys(pool, offs, k * block, Math.min(n, (k + 1) * block), false, keys, stamps, sc);
     countBlock(seen, df, keys.a, keys.n, part);
   }
@@ -92,6 +94,7 @@ function supportPass(m: Extract<ToWorker, { type: "supports" }>): void {
   const s = new SupportScratch();
   const nb = Math.ceil(n / block);
   for (;;) {
+    Atomics.add(ctl, BEAT, 1);
     const c = Atomics.load(ctl, NEXT);
     if (c >= nb) return;
     const f = Atomics.load(ctl, FREED);
