@@ -487,12 +487,16 @@ export class Partition {
   private tk = new Uint32Array(1 << 16);
   private ti = new Int32Array(1 << 16);
   private readonly hist = new Int32Array(2049);
+  /** `countBlock`'s distinct keys of a sorted block and their counts. */
+  runKeys = new Uint32Array(1 << 16);
+  runCounts = new Int32Array(1 << 16);
   ensure(n: number): void {
     if (n <= this.keys.length) return;
     let c = this.keys.length;
     while (c < n) c *= 2;
     this.keys = new Uint32Array(c); this.outIdx = new Int32Array(c);
     this.tk = new Uint32Array(c); this.ti = new Int32Array(c);
+    this.runKeys = new Uint32Array(c); this.runCounts = new Int32Array(c);
   }
   /** Keys [0, n) in order of their top 22 bits into `this.keys` (their indexes into `outIdx` when withIdx). */
   sort(keys: Uint32Array, withIdx: boolean, n: number): Uint32Array {
@@ -596,12 +600,23 @@ export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: n
  */
 export function countBlock(seen: SeenFilter, m: U32Map, keys: Uint32Array, n: number, part: Partition): void {
   const pk = part.sort(keys, false, n);
+  // Equal keys are (nearly always) adjacent after the sort: a run of r of them is tested once and
+  // counted r times, or r - 1 when the filter had not seen it; exactly what testing each would give,
+  // since only a key's first test changes the filter. (Template wording repeats within a block.)
+  const rk = part.runKeys, rc = part.runCounts;
   let nr = 0;
-  for (let j = 0; j < n; j++) if (seen.testSet(pk[j])) pk[nr++] = pk[j];
+  for (let j = 0; j < n;) {
+    const k = pk[j];
+    let e = j + 1;
+    while (e < n && pk[e] === k) e++;
+    const c = seen.testSet(k) ? e - j : e - j - 1;
+    if (c > 0) { rk[nr] = k; rc[nr++] = c; }
+    j = e;
+  }
   m.reserve(m.size + nr);
   for (let j = 0; j < nr; j++) {
-    const p = m.slot(pk[j]);
-    m.t[p + 1]++;
+    const p = m.slot(rk[j]);
+    m.t[p + 1] += rc[j];
   }
 }
 
@@ -614,7 +629,11 @@ function batchFreq(m: U32Map, k: number): number {
 /** `out[i] = batch frequency of keys[i]` for a block, looked up in top-bits order. */
 function lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, part: Partition): void {
   const pk = part.sort(keys, true, n), pi = part.outIdx;
-  for (let j = 0; j < n; j++) out[pi[j]] = batchFreq(m, pk[j]);
+  // (one lookup per run of equal keys, as in countBlock)
+  for (let j = 0; j < n;) {
+    const k = pk[j], f = batchFreq(m, k);
+    do out[pi[j++]] = f; while (j < n && pk[j] === k);
+  }
 }
 
 /** Scratch arrays of `blockSupports` (one per thread). */
