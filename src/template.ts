@@ -802,8 +802,6 @@ class Engine {
   readonly o: Resolved;
   readonly df: U32Map; // 3-gram document frequencies
   bf: U32Map; // 2-gram document frequencies
-  /** Batch mode: n-grams seen once (the tables then count the occurrences after the first). */
-  seen: SeenFilter | null = null;
   plus = 0;
   touched = 0;
   readonly streaming: boolean;
@@ -874,20 +872,11 @@ class Engine {
 
   /** Document frequencies: each distinct key of one text counted once (with witnesses in streaming mode). */
   private countKeys(m: U32Map, keys: Uint32Array, n: number, delta: number, item: number, revisit: number[] | null): void {
-    const u = this.sc.uniq, up = this.sc.upos, stamps = this.stamps, theta = this.o.minSupport, seen = this.seen;
+    const u = this.sc.uniq, up = this.sc.upos, stamps = this.stamps, theta = this.o.minSupport;
     stamps.begin(n);
     let nu = 0;
     for (let i = 0; i < n; i++) if (stamps.add(keys[i])) { up[nu] = i; u[nu++] = keys[i]; }
     let touch = 0;
-    if (seen !== null) {
-      // batch: only keys met before enter the table (touch their filter words first, so the
-      // cache misses of one text overlap)
-      const words = seen.words;
-      for (let j = 0; j < nu; j++) touch ^= words[seen.index(u[j])];
-      let nr = 0;
-      for (let j = 0; j < nu; j++) if (seen.testSet(u[j])) u[nr++] = u[j];
-      nu = nr;
-    }
     const t0 = m.t;
     for (let j = 0; j < nu; j++) touch ^= t0[m.home(u[j])];
     this.touched ^= touch;
