@@ -169,7 +169,13 @@ class MinerThread implements MinerHelper {
 }
 
 /**
- * @example const { clusters } = await clusterParallel(prompts, { mode: "near-duplicate" }, { workers: 2 });
+ * `cluster(texts, opts)` with the work spread over threads; the same labels and clusters.
+ * Near-duplicate mode signs on `pool.workers` threads (default: every core); template mode runs
+ * the miner with one worker thread. Inputs under `pool.minTexts` (default 50,000) texts, or with
+ * `workers: 1`, run `cluster` directly.
+ * @example
+ * const { clusters } = await clusterParallel(prompts, { mode: "near-duplicate" }, { workers: 2 });
+ * const { labels } = await clusterParallel(prompts, { mode: "template" });
  */
 export async function clusterParallel(
   texts: readonly string[], opts?: ClusterOptions, pool?: SignPoolOptions & { minTexts?: number },
