@@ -726,10 +726,10 @@ export interface MinerHelper {
   /** Pass 2 begins: the helper computes the supports of blocks ahead of the caller, in order. */
   supportsFrom(pool: Uint32Array, offs: Int32Array, recurring: Uint8Array, n: number, block: number, theta: number, maxTotal: number, bf: U32Map): void;
   /**
-   * Block k's supports: the helper's, or computed here by `compute` into the array it is given.
-   * While it waits, the caller may compute a later block c with `computeOther(c, out)`.
+   * Block k's supports: the helper's, or computed on this thread by `compute(k, out)` into the
+   * array it is given. While it waits, the caller may compute a later block c with `compute(c, out)`.
    */
-  supports(k: number, compute: (out: Int32Array) => void, computeOther: (c: number, out: Int32Array) => void): Int32Array;
+  supports(k: number, compute: (c: number, out: Int32Array) => void): Int32Array;
   /** Block k's supports are used: its array may be reused. */
   release(k: number): void;
 }
@@ -2245,8 +2245,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     const b1 = Math.min(N, b0 + BLOCK);
     const base = offs[b0];
     const sup = helper === undefined ? blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, null, recurring, ss)
-      : helper.supports(k, (out) => blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, out, recurring, ss),
-        (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss));
+      : helper.supports(k, (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss));
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
       sc.ensure(n + 2);

@@ -36,6 +36,7 @@ class MinerThread implements MinerHelper {
   #block = 1;
   #nb = 0;
   #textsSent = 0; // worker blocks whose texts are sent
+  #textsAt = 0; // the block after the last one whose texts are sent
   #tokensGot = 0; // worker blocks whose tokens are received
   #slots: Int32Array[] = [];
   #ready: Int32Array = new Int32Array(0);
@@ -93,7 +94,7 @@ class MinerThread implements MinerHelper {
     this.#post({ type: "supports", pool, offs, recurring, n, block, theta, bf: { t: bf.t, size: bf.size }, slots: this.#slots, ready: this.#ready });
   }
 
-  supports(k: number, compute: (out: Int32Array) => void, computeOther: (c: number, out: Int32Array) => void): Int32Array {
+  supports(k: number, compute: (c: number, out: Int32Array) => void): Int32Array {
     const ctl = this.#ctl, ready = this.#ready;
     for (;;) {
       if (Atomics.load(ready, k) !== 0) return this.#slots[k % RING];
@@ -102,8 +103,7 @@ class MinerThread implements MinerHelper {
       const c = Atomics.load(ctl, NEXT);
       if (c < this.#nb && c < k + RING && Atomics.compareExchange(ctl, NEXT, c, c + 1) === c) {
         const out = this.#slots[c % RING];
-        if (c === k) compute(out);
-        else computeOther(c, out);
+        compute(c, out);
         Atomics.store(ready, c, 1);
         continue;
       }
@@ -122,13 +122,14 @@ class MinerThread implements MinerHelper {
 
   /** Sends the texts of the worker's next blocks, up to TEXTS_AHEAD ahead of its tokens. */
   #sendTexts(): void {
-    for (;;) {
-      let k = 0, seen = 0; // the (#textsSent)-th block the worker tokenizes
-      for (; k < this.#nb; k++) if (workerTokenizes(k) && seen++ === this.#textsSent) break;
-      if (k >= this.#nb || this.#textsSent - this.#tokensGot >= TEXTS_AHEAD) return;
+    while (this.#textsSent - this.#tokensGot < TEXTS_AHEAD) {
+      let k = this.#textsAt;
+      while (k < this.#nb && !workerTokenizes(k)) k++;
+      if (k >= this.#nb) return;
       const b0 = k * this.#block;
       this.#post({ type: "texts", k, texts: this.#texts.slice(b0, Math.min(this.#texts.length, b0 + this.#block)) });
       this.#textsSent++;
+      this.#textsAt = k + 1;
     }
   }
 
