@@ -10,7 +10,8 @@ import { setRandomRounds } from "./minhash";
 import { fmix64, hashBytes, P1, P2 } from "./hash";
 import { initClassTable, shingleDoc, spanCount } from "./shingle";
 import { initUnicode } from "./unicode";
-export { spanCount };
+import { initMinerClasses, minerTokens } from "./miner";
+export { spanCount, minerTokens };
 import { initSpreadTable } from "./simhash";
 import { sinkBegin, sinkAdd, sinkPush32, sinkPush64, sinkFinish } from "./sink";
 import { sha1Init, sha1Update, sha1FinalHash32 } from "./sha1";
@@ -21,6 +22,7 @@ const FAST_RANDOM_ROUNDS: i32 = 5;
 initClassTable();
 initUnicode();
 initSpreadTable();
+initMinerClasses();
 
 /** Layout fields, in this order, for `layout(i)`. */
 export function layout(field: i32): usize {

@@ -21,6 +21,7 @@ export interface KernelExports {
   signShingles(count: number, first: number, last: number): void;
   signElements(n: number): void;
   spanCount(): number;
+  minerTokens(count: number): number;
 }
 
 /** Algorithm codes shared with assembly/config.ts. */
@@ -245,6 +246,11 @@ export function kernel(): Kernel {
   if (active === null) {
     throw new Error("neardup: the WebAssembly kernel is not loaded; call `await init()` (or `initSync()` in Node) first");
   }
+  return active;
+}
+
+/** The loaded kernel, or null before `init` (for code with a JavaScript fallback). */
+export function loadedKernel(): Kernel | null {
   return active;
 }
 

@@ -57,6 +57,7 @@
  * its skeleton is (`Engine.thinJoin`).
  */
 import { normalizeText } from "./text.js";
+import { loadedKernel } from "./kernel.js";
 import { templateOf, isHollow } from "./align.js";
 
 /** Options of the template miner (all optional). */
@@ -559,10 +560,40 @@ export class StampSet {
 
 /**
  * Batch pass 1: the token hashes of texts [from, to) appended to `out`, and the token count of
- * each text in `counts[i - from]`.
+ * each text in `counts[i - from]`. With the kernel loaded, runs of ASCII texts are tokenized in
+ * WebAssembly (`minerTokens`, assembly/miner.ts: the same hashes as `tokenizeText`, several times
+ * faster); other texts, and every text before `init`, here.
  */
 export function tokenizeBlock(texts: readonly string[], from: number, to: number, out: Buf, counts: Int32Array, sc: Scratch): void {
-  for (let i = from; i < to; i++) {
+  const k = loadedKernel();
+  for (let i = from; i < to;) {
+    let c = 0;
+    if (k !== null) {
+      // a batch of ASCII texts in INPUT: a text of L bytes has at most ceil(L / 2) tokens, so
+      // KERNEL_BATCH bytes of them fit in OUT
+      let pos = 0;
+      k.docs[0] = 0;
+      for (; i + c < to && c < k.DOCS_CAP; c++) {
+        const t = texts[i + c];
+        if (typeof t !== "string") break;
+        const L = t.length;
+        if (pos + L > KERNEL_BATCH) break;
+        // (all of a text is read into L bytes only when it is ASCII)
+        if (encoder.encodeInto(t, k.input.subarray(pos, pos + L)).read !== L) break;
+        pos += L;
+        k.docs[c + 1] = pos;
+      }
+      if (c > 0) {
+        const total = k.raw.minerTokens(c);
+        const a = out.room(total), o = k.OUT >>> 2;
+        a.set(k.u32.subarray(o, o + total), out.n);
+        out.n += total;
+        for (let d = 0; d < c; d++) counts[i + d - from] = k.docs[d];
+        i += c;
+        continue;
+      }
+    }
+    // a text that is not ASCII (or larger than a batch), or no kernel: tokenized here
     const t = texts[i];
     if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
     tokenizeText(t, sc);
@@ -570,7 +601,25 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
     copyWords(sc.toks, 0, a, out.n, sc.n);
     out.n += sc.n;
     counts[i - from] = sc.n;
+    i++;
   }
+}
+/** Bytes of ASCII text a `minerTokens` call takes: (KERNEL_BATCH + DOCS_CAP) / 2 tokens fit in its 1 MiB OUT. */
+const KERNEL_BATCH = 500_000;
+const encoder = new TextEncoder();
+
+/** Test hook: `tokenizeBlock` with the kernel (when loaded) or without it. */
+export function tokenizeForTest(texts: readonly string[], useKernel: boolean): { toks: Uint32Array; counts: Int32Array } {
+  const out = new Buf(), counts = new Int32Array(texts.length), sc = new Scratch();
+  if (useKernel) tokenizeBlock(texts, 0, texts.length, out, counts, sc);
+  else for (let i = 0; i < texts.length; i++) {
+    tokenizeText(texts[i], sc);
+    const a = out.room(sc.n);
+    copyWords(sc.toks, 0, a, out.n, sc.n);
+    out.n += sc.n;
+    counts[i] = sc.n;
+  }
+  return { toks: out.a.slice(0, out.n), counts };
 }
 
 /**

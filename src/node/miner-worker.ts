@@ -17,9 +17,12 @@ import {
   SeenFilter, U32Map, Partition, SupportScratch, Scratch, Buf, StampSet,
   countBlock, blockSupports, blockKeys, tokenizeBlock,
 } from "../template.js";
+import { initSync } from "../kernel.js";
 import { SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, RING, workerTokenizes, type ToWorker, type FromWorker } from "./miner-protocol.js";
 
 const { port, ctl } = workerData as { port: MessagePort; ctl: Int32Array };
+// the kernel tokenizes ASCII texts (tokenizeBlock); its scalar or SIMD build gives the same tokens
+initSync();
 const shared = (words: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(words * 4));
 
 let got = 0; // messages received

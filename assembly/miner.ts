@@ -1,0 +1,118 @@
+// Token hashes for the template miner's batch pass 1 (src/template.ts, `tokenizeBlock`), for ASCII
+// texts. This is `tokenizeFold(s, sc, true)` of src/template.ts, byte for byte: the same token
+// boundaries, the same FNV-1a hash over the case-folded characters (Fowler, Noll, Vo; the 32-bit
+// FNV-1a of http://www.isthe.com/chongo/tech/comp/fnv/), the same masking of variable tokens and
+// the same MurmurHash3 finalizer (A. Appleby, MurmurHash3.cpp, fmix32). JavaScript spends about
+// 10 ns a character on that loop (`charCodeAt`, bounds checks); here it runs on the bytes that
+// `TextEncoder.encodeInto` wrote, at a fraction of that. test/miner-kernel.test.ts checks the two
+// agree on random and hand-made texts; when they disagree, the TypeScript one is the reference.
+import { DOCS_PTR, DOCS_CAP, OUT_PTR, OUT_BYTES, INPUT_PTR } from "./layout";
+
+// character classes of ASCII (the same flags as CLASS in src/template.ts)
+const C_LETTER: u32 = 1, C_DIGIT: u32 = 2, C_CLOSE: u32 = 4, C_TAIL: u32 = 8, C_INNER: u32 = 16, C_OPEN: u32 = 32, C_KEYSEP: u32 = 64, C_PREFIX: u32 = 128;
+const MCLASS: usize = memory.data(128, 64);
+
+const WILD: u32 = 0x5bd1e995;
+const MASK_SALT: u32 = 0x7feb352d;
+
+function mark(chars: string, flag: u32): void {
+  for (let i = 0; i < chars.length; i++) {
+    const p = MCLASS + <usize>chars.charCodeAt(i);
+    store<u8>(p, load<u8>(p) | <u8>flag);
+  }
+}
+
+export function initMinerClasses(): void {
+  for (let c = 65; c <= 90; c++) { store<u8>(MCLASS + <usize>c, <u8>C_LETTER); store<u8>(MCLASS + <usize>(c + 32), <u8>C_LETTER); }
+  for (let c = 48; c <= 57; c++) store<u8>(MCLASS + <usize>c, <u8>C_DIGIT);
+  mark(".,;:!?)]\"'", C_CLOSE);
+  mark(".,;:!?)\"", C_TAIL);
+  mark("'-", C_INNER);
+  mark("(\"'[", C_OPEN);
+  mark(":=", C_KEYSEP);
+  mark("_.-", C_PREFIX);
+}
+
+@inline function fmix(h: u32): u32 {
+  h ^= h >>> 16;
+  h *= 0x85ebca6b;
+  h ^= h >>> 13;
+  h *= 0xc2b2ae35;
+  return h ^ (h >>> 16);
+}
+
+/** A token hash whose low bit says whether the token is a plain word (`wordTok` in template.ts). */
+@inline function wordTok(h: u32, plain: bool): u32 {
+  const x = plain ? h | 1 : h & ~1;
+  return x < 3 ? x + 4 : x;
+}
+
+/** `()`, `[]`, `{}`, `<>`, `""`, `''`. */
+@inline function isEmptyPair(a: u32, b: u32): bool {
+  return a == 40 && b == 41 || a == 91 && b == 93 || a == 123 && b == 125 || a == 60 && b == 62 || a == 34 && b == 34 || a == 39 && b == 39;
+}
+
+/** Most tokens a batch may produce: OUT holds them (u32 each). */
+export const MINER_TOKEN_CAP: i32 = OUT_BYTES >>> 2;
+
+/**
+ * Tokenizes `count` ASCII documents (document d is INPUT[DOCS[d] .. DOCS[d+1])) into OUT, one u32
+ * token hash after another, and replaces DOCS[d] with document d's token count. Returns the total.
+ * A document of L bytes has at most ceil(L / 2) tokens; the caller keeps the batch's total within
+ * MINER_TOKEN_CAP.
+ */
+export function minerTokens(count: i32): i32 {
+  assert(count >= 0 && count <= DOCS_CAP, "batch too large");
+  let n: i32 = 0;
+  const out = OUT_PTR;
+  for (let d = 0; d < count; d++) {
+    const s = INPUT_PTR + <usize>load<u32>(DOCS_PTR + (<usize>d << 2));
+    const len = <i32>(load<u32>(DOCS_PTR + (<usize>(d + 1) << 2)) - load<u32>(DOCS_PTR + (<usize>d << 2)));
+    const n0 = n;
+    let i: i32 = 0;
+    while (i < len) {
+      while (i < len && <u32>load<u8>(s + <usize>i) <= 32) i++;
+      if (i >= len) break;
+      const start = i;
+      let h: u32 = 0x811c9dc5;
+      let digit = false, prefixOk = true, lastLetter = false;
+      let keyHash: u32 = 0, sepAt: i32 = 0, colon = false, wordValue = true, punct: i32 = 0;
+      let plain = true, tail = false, letter = false;
+      let core = h, hasCore = false;
+      for (; i < len; i++) {
+        let c = <u32>load<u8>(s + <usize>i);
+        if (c <= 32) break;
+        if (c - 65 < 26) c += 32;
+        const k = <u32>load<u8>(MCLASS + <usize>c);
+        if (k == C_LETTER) {
+          h = (h ^ c) * 0x01000193; core = h; hasCore = true; letter = true;
+          if (tail) plain = false;
+          if (prefixOk) lastLetter = true;
+          continue;
+        }
+        if (!(i == start && (k & C_OPEN) != 0 && i + 1 < len && <u32>load<u8>(s + <usize>(i + 1)) > 32)) h = (h ^ c) * 0x01000193;
+        if ((k & C_CLOSE) == 0) { core = h; hasCore = true; }
+        if ((k & C_LETTER) != 0) { letter = true; if (tail) plain = false; }
+        else if ((k & C_INNER) != 0) { if (tail) plain = false; }
+        else if ((k & C_TAIL) != 0) tail = true;
+        else if (!(i == start && (c == 40 || c == 34))) plain = false;
+        if (sepAt > 0 && (k & C_LETTER) == 0) { if (c == 44 || c == 59) punct++; else wordValue = false; }
+        if ((k & C_DIGIT) != 0) { digit = true; prefixOk = false; }
+        else if (prefixOk) {
+          if ((k & C_KEYSEP) != 0 && lastLetter && keyHash == 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c == 58; continue; }
+          else if ((k & C_LETTER) != 0) lastLetter = true;
+          else if ((k & C_PREFIX) != 0) lastLetter = false;
+          else prefixOk = false;
+        }
+      }
+      const last = <u32>load<u8>(s + <usize>(i - 1));
+      const masked = digit || i - start == 2 && isEmptyPair(<u32>load<u8>(s + <usize>start), <u32>load<u8>(s + <usize>(start + 1)))
+        || (keyHash != 0 && i > sepAt + 1 && (!colon || wordValue && (punct == 0 || punct == 1 && (last == 44 || last == 59))));
+      const t = masked ? (keyHash != 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(hasCore ? core : h), plain && letter);
+      store<u32>(out + (<usize>n << 2), t);
+      n++;
+    }
+    store<u32>(DOCS_PTR + (<usize>d << 2), <u32>(n - n0));
+  }
+  return n;
+}
