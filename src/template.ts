@@ -693,6 +693,7 @@ export class SupportScratch {
   readonly bpos = new Buf();
   gc = new Int32Array(1 << 16);
   bc = new Int32Array(1 << 16);
+  bv = new Int32Array(1 << 16);
   big = new Uint32Array(258);
 }
 
@@ -719,31 +720,41 @@ export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint3
   }
   const gc = out;
   lookupBlock(df, g, total, gc, part);
-  // 2-gram keys only where the 3-gram recurs (both of its 2-grams: left at 2q, right at 2q + 1)
+  // 2-gram keys only where a 3-gram recurs, each 2-gram position once (a run of recurring 3-grams
+  // shares its inner 2-grams: 3-gram j is 2-grams j and j + 1); 2-gram j of text i is at
+  // offs[i] - base + (i - b0) + j in `bv`
   bk.n = 0; bpos.n = 0;
   for (let i = b0; i < b1; i++) {
-    const a = offs[i], n = offs[i + 1] - a;
+    const a = offs[i], n = offs[i + 1] - a, g0 = a - base;
     let rec = 0;
-    for (let j = 0; j < n; j++) if (gc[a - base + j] >= theta) rec++;
+    for (let j = 0; j < n; j++) if (gc[g0 + j] >= theta) rec++;
     if (rec === 0) continue;
     if (rec * 2 >= n) recurring[i] = 1;
     if (s.big.length < n + 2) s.big = new Uint32Array(2 * (n + 2));
     const big = s.big;
     bigramsOf(pool, a, n, big);
-    const kb = bk.room(2 * n), pb = bpos.room(2 * n);
-    for (let j = 0; j < n; j++) {
-      if (gc[a - base + j] < theta) continue;
-      kb[bk.n++] = big[j]; kb[bk.n++] = big[j + 1];
-      pb[bpos.n++] = a - base + j; pb[bpos.n++] = plainAt(pool, j, n, a) ? 1 : 0;
+    const kb = bk.room(n + 1), pb = bpos.room(n + 1), q0 = g0 + i - b0;
+    let prev = false; // 3-gram j - 1 recurs
+    for (let j = 0; j <= n; j++) {
+      const cur = j < n && gc[g0 + j] >= theta;
+      if (cur || prev) { kb[bk.n++] = big[j]; pb[bpos.n++] = q0 + j; }
+      prev = cur;
     }
   }
   if (s.bc.length < bk.n) s.bc = new Int32Array(Math.max(bk.n, s.bc.length * 2));
   const bc = s.bc;
   lookupBlock(bf, bk.a, bk.n, bc, part);
+  const slots = total + (b1 - b0);
+  if (s.bv.length < slots) s.bv = new Int32Array(Math.max(slots, s.bv.length * 2));
+  const bv = s.bv;
+  for (let q = 0; q < bk.n; q++) bv[bpos.a[q]] = bc[q];
   // a 3-gram that recurs keeps its count only if it also is the usual continuation of its 2-grams
-  for (let q = 0; q < bk.n; q += 2) {
-    const at = bpos.a[q], c = gc[at], l = bc[q], r = bc[q + 1];
-    if (!specific(c, l, r, bpos.a[q + 1] === 1)) gc[at] = 0;
+  for (let i = b0; i < b1; i++) {
+    const a = offs[i], n = offs[i + 1] - a, g0 = a - base, q0 = g0 + i - b0;
+    for (let j = 0; j < n; j++) {
+      const c = gc[g0 + j];
+      if (c >= theta && !specific(c, bv[q0 + j], bv[q0 + j + 1], plainAt(pool, j, n, a))) gc[g0 + j] = 0;
+    }
   }
   for (let p = 0; p < total; p++) if (gc[p] < theta) gc[p] = 0;
   return gc;
@@ -813,6 +824,8 @@ function specific(c: number, l: number, r: number, plain: boolean): boolean {
 function plainAt(t: Uint32Array, i: number, n: number, a = 0): boolean {
   return t[a + i] !== WILD && (i === 0 || t[a + i - 1] !== WILD) && (i === n - 1 || t[a + i + 1] !== WILD);
 }
+/** `splitFamilies`: 3-grams a batch of sorted document-frequency lookups takes. */
+const DF_BATCH = 1 << 20;
 /** Batch mode: texts per block of n-gram counting and lookups. */
 const BLOCK = 32768;
 /** Neighbouring tokens whose supports differ by more than this factor belong to different runs. */
@@ -2456,6 +2469,24 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
   const big = (r: number): boolean => r >= fromRoot && size[r] >= 2 * SUB_MIN && longTexts[r] * 2 > size[r];
   for (let i = 0; i < N && !any; i++) any = big(root[i]);
   if (!any) return null;
+  // the document frequency of every 3-gram of the big groups' texts, looked up once, a batch at a
+  // time in top-bits order (`lookupBlock`), rather than three times at random below: dfOf[at[i] + j]
+  // for 3-gram j of text i
+  const at = new Int32Array(N).fill(-1);
+  let total = 0;
+  for (let i = 0; i < N; i++) if (big(root[i])) { at[i] = total; total += offs[i + 1] - offs[i]; }
+  const dfOf = new Int32Array(total), gk = new Buf(), part = new Partition();
+  for (let i = 0, base = 0; i < N;) {
+    gk.n = 0;
+    for (; i < N && gk.n < DF_BATCH; i++) {
+      if (at[i] < 0) continue;
+      const a = offs[i], n = offs[i + 1] - a;
+      gramsOf(pool, a, n, gk.room(n), gk.n);
+      gk.n += n;
+    }
+    lookupBlock(eng.df, gk.a, gk.n, dfOf.subarray(base, base + gk.n), part);
+    base += gk.n;
+  }
   // within-group counts of the recurring 3-grams: key mix2(root, gram)
   const load = (i: number): number => {
     const a = offs[i], n = offs[i + 1] - a;
@@ -2470,15 +2501,14 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
     stamps.begin(n);
     for (let j = 0; j < n; j++) {
       const gr = sc.grams[j];
-      if (!stamps.add(gr) || eng.freq(eng.df, gr) < SUB_MIN) continue;
+      if (!stamps.add(gr) || dfOf[at[i] + j] < SUB_MIN) continue;
       const p = within.slot(mix2(root[i], gr) || 1);
       within.t[p + 1]++;
     }
   }
   // contexts: how many of the group's 3-grams extend each of its 2-grams (left and right), and how
   // many of those are heavy (recur in `floor` texts, nearly all inside the group)
-  const heavyOf = (r: number, gr: number): boolean => {
-    const df = eng.freq(eng.df, gr);
+  const heavyOf = (r: number, gr: number, df: number): boolean => {
     if (df < SUB_MIN) return false;
     const c = within.get(mix2(r, gr) || 1, 0), m = size[r];
     return c >= Math.max(SUB_MIN, m / SUB_SHARE) && c >= SUB_NESTED * df && c < m;
@@ -2494,7 +2524,7 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
     for (let j = 0; j < n; j++) {
       const gr = sc.grams[j];
       if (!stamps.add(gr)) continue;
-      const h = heavyOf(r, gr);
+      const h = heavyOf(r, gr, dfOf[at[i] + j]);
       for (let side = 0; side < 2; side++) {
         const k = ctx(r, sc.bigrams[j + side], side);
         ctxAll.t[ctxAll.slot(k) + 1]++;
@@ -2515,7 +2545,7 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
     let h = 0, k = 0;
     for (let j = 0; j < n; j++) {
       const gr = sc.grams[j];
-      if (!stamps.add(gr) || !heavyOf(r, gr)) continue;
+      if (!stamps.add(gr) || !heavyOf(r, gr, dfOf[at[i] + j])) continue;
       let ok = true;
       for (let side = 0; side < 2 && ok; side++) {
         const c = ctx(r, sc.bigrams[j + side], side);
