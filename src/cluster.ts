@@ -284,20 +284,19 @@ class ExactJaccard {
   }
 }
 
-/** Numbers groups by first appearance and builds their member lists. */
+/** Numbers groups by first appearance and builds their member lists (group ids are in [0, n)). */
 function compact(groupOf: ArrayLike<number>, n: number): { labels: Int32Array; members: number[][] } {
   const labels = new Int32Array(n);
-  const ids = new Map<number, number>();
+  const ids = new Int32Array(n).fill(-1);
   const members: number[][] = [];
   for (let i = 0; i < n; i++) {
-    let id = ids.get(groupOf[i]);
-    if (id === undefined) {
-      id = members.length;
-      ids.set(groupOf[i], id);
-      members.push([]);
-    }
+    const g = groupOf[i];
+    let id = ids[g];
+    if (id < 0) {
+      id = ids[g] = members.length;
+      members.push([i]);
+    } else members[id].push(i);
     labels[i] = id;
-    members[id].push(i);
   }
   return { labels, members };
 }
@@ -353,29 +352,29 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   // statistics differ in a place or two): merge them.
   // A group whose template has no word at all ("<*>") was grouped on nothing: its texts are
   // singletons.
-  const first = new Map<number, number>();
+  const first = new Int32Array(mined.templates.length).fill(-1); // miner group -> its rep
   const reps: string[] = [];
   // rawRep: 1 when the rep is a text of its own (no template), not a template; 2 when no 3-gram of
   // that text recurs, so that it cannot be a near-duplicate of anything (it is not signed)
   const rawRep: number[] = [];
-  const repOf: number[] = [];
+  const repOf = new Int32Array(texts.length);
   const hollowGroup = mined.templates.map(isHollow);
   for (let i = 0; i < texts.length; i++) {
     const g = mined.labels[i];
-    let r = first.get(g);
+    let r = first[g];
     const hol = hollowGroup[g];
-    if (r === undefined || hol) {
+    if (r < 0 || hol) {
       r = reps.length;
-      if (!first.has(g)) first.set(g, r);
+      if (first[g] < 0) first[g] = r;
       reps.push(hol ? texts[i] : mined.templates[g]);
       rawRep.push(hol ? (mined.recurring[i] === 0 ? 2 : 1) : 0);
     }
-    repOf.push(r);
+    repOf[i] = r;
   }
   // only templates with real wording take part (an all-slot "<*>" is not a template to match)
   // (nor do sibling templates the miner told apart: they differ in a word or two on purpose)
   const sibling = new Uint8Array(reps.length);
-  for (const [g, r] of first) sibling[r] = mined.siblings[g];
+  for (let g = 0; g < first.length; g++) if (first[g] >= 0) sibling[first[g]] = mined.siblings[g];
   // (only those are signed: most reps of a large input are one-off texts with little wording)
   const wordyIdx: number[] = [];
   for (let r = 0; r < reps.length; r++) if (sibling[r] === 0 && rawRep[r] !== 2 && hasWords(reps[r], MERGE_MIN_WORDS)) wordyIdx.push(r);
@@ -384,7 +383,8 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   for (let r = 0; r < reps.length; r++) repRoot[r] = r;
   for (let k = 0; k < wordyIdx.length; k++) repRoot[wordyIdx[k]] = wordyIdx[subRoots[k]];
   if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx.filter((r) => rawRep[r] === 0), repRoot);
-  const groupOf = Int32Array.from(repOf, (r) => repRoot[r]);
+  const groupOf = new Int32Array(texts.length);
+  for (let i = 0; i < texts.length; i++) groupOf[i] = repRoot[repOf[i]];
   const { labels, members } = compact(groupOf, texts.length);
   const clusters = members.map((m, id) => {
     const g = mined.labels[m[0]];

@@ -488,6 +488,7 @@ export class Partition {
   private tk = new Uint32Array(1 << 16);
   private ti = new Int32Array(1 << 16);
   private readonly hist = new Int32Array(2049);
+  private readonly hist2 = new Int32Array(2049);
   /** `countBlock`'s distinct keys of a sorted block and their counts. */
   runKeys = new Uint32Array(1 << 16);
   runCounts = new Int32Array(1 << 16);
@@ -502,19 +503,17 @@ export class Partition {
   /** Keys [0, n) in order of their top 22 bits into `this.keys` (their indexes into `outIdx` when withIdx). */
   sort(keys: Uint32Array, withIdx: boolean, n: number): Uint32Array {
     this.ensure(n);
-    const h = this.hist, tk = this.tk, ti = this.ti, out = this.keys, oi = this.outIdx;
+    const h = this.hist, h2 = this.hist2, tk = this.tk, ti = this.ti, out = this.keys, oi = this.outIdx;
+    // both passes' histograms in one read of the keys
+    h.fill(0); h2.fill(0);
+    for (let i = 0; i < n; i++) { const k = keys[i]; h[((k >>> 10) & 2047) + 1]++; h2[(k >>> 21) + 1]++; }
+    for (let b = 0; b < 2048; b++) { h[b + 1] += h[b]; h2[b + 1] += h2[b]; }
     // pass 1: bits 10..20 into tk/ti
-    h.fill(0);
-    for (let i = 0; i < n; i++) h[((keys[i] >>> 10) & 2047) + 1]++;
-    for (let b = 0; b < 2048; b++) h[b + 1] += h[b];
-    if (withIdx) for (let i = 0; i < n; i++) { const d = h[(keys[i] >>> 10) & 2047]++; tk[d] = keys[i]; ti[d] = i; }
-    else for (let i = 0; i < n; i++) tk[h[(keys[i] >>> 10) & 2047]++] = keys[i];
+    if (withIdx) for (let i = 0; i < n; i++) { const k = keys[i], d = h[(k >>> 10) & 2047]++; tk[d] = k; ti[d] = i; }
+    else for (let i = 0; i < n; i++) { const k = keys[i]; tk[h[(k >>> 10) & 2047]++] = k; }
     // pass 2: bits 21..31 into out/oi (stable, so the order by bits 10..31 holds)
-    h.fill(0);
-    for (let i = 0; i < n; i++) h[(tk[i] >>> 21) + 1]++;
-    for (let b = 0; b < 2048; b++) h[b + 1] += h[b];
-    if (withIdx) for (let i = 0; i < n; i++) { const d = h[tk[i] >>> 21]++; out[d] = tk[i]; oi[d] = ti[i]; }
-    else for (let i = 0; i < n; i++) out[h[tk[i] >>> 21]++] = tk[i];
+    if (withIdx) for (let i = 0; i < n; i++) { const k = tk[i], d = h2[k >>> 21]++; out[d] = k; oi[d] = ti[i]; }
+    else for (let i = 0; i < n; i++) { const k = tk[i]; out[h2[k >>> 21]++] = k; }
     return out;
   }
 }
