@@ -623,19 +623,23 @@ export function tokenizeForTest(texts: readonly string[], useKernel: boolean): {
 
 /**
  * Batch pass 1: the 2-gram (`two`) or 3-gram keys of each text [b0, b1) of the token pool, each
- * key once per text (document frequencies), into `keys`.
+ * key once per text (document frequencies), into `keys`. With `all`, every 3-gram of the block
+ * (3-gram j of text i at offs[i] - offs[b0] + j) is also kept there, for pass 2 (`blockSupports`).
  */
-export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf, stamps: StampSet, sc: Scratch): void {
+export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf, stamps: StampSet, sc: Scratch, all: Uint32Array | null = null): void {
   keys.n = 0;
+  const base = offs[b0];
   for (let i = b0; i < b1; i++) {
     const a = offs[i], n = offs[i + 1] - a;
     sc.ensure(n + 2);
-    const src = two ? sc.bigrams : sc.grams, m = two ? n + 1 : n;
+    let src: Uint32Array = two ? sc.bigrams : sc.grams, o = 0;
+    const m = two ? n + 1 : n;
     if (two) bigramsOf(pool, a, n, src);
+    else if (all !== null) { src = all; o = a - base; gramsOf(pool, a, n, src, o); }
     else gramsOf(pool, a, n, src, 0);
     const dst = keys.room(m);
     stamps.begin(m);
-    for (let j = 0; j < m; j++) if (stamps.add(src[j])) dst[keys.n++] = src[j];
+    for (let j = 0; j < m; j++) if (stamps.add(src[o + j])) dst[keys.n++] = src[o + j];
   }
 }
 
@@ -687,7 +691,6 @@ function lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, p
 /** Scratch arrays of `blockSupports` (one per thread). */
 export class SupportScratch {
   readonly part = new Partition();
-  readonly gk = new Buf();
   readonly bk = new Buf();
   readonly bpos = new Buf();
   gc = new Int32Array(1 << 16);
@@ -706,13 +709,10 @@ export class SupportScratch {
  * written: `out`, or the scratch's own when `out` is null.
  */
 export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint32Array, offs: Int32Array,
-  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch): Int32Array {
+  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch, grams: Uint32Array): Int32Array {
   const base = offs[b0], total = offs[b1] - base;
-  const { gk, bk, bpos, part } = s;
-  gk.n = 0;
-  const g = gk.room(total);
-  gk.n = total;
-  for (let i = b0; i < b1; i++) gramsOf(pool, offs[i], offs[i + 1] - offs[i], g, offs[i] - base);
+  const { bk, bpos, part } = s;
+  const g = grams; // the block's 3-grams, kept by pass 1 (`blockKeys`)
   if (out === null) {
     if (s.gc.length < total) s.gc = new Int32Array(Math.max(total, s.gc.length * 2));
     out = s.gc;
@@ -780,8 +780,11 @@ export interface MinerHelper {
   tokens(k: number): { toks: Uint32Array; counts: Int32Array };
   /** Block k's tokens are in the pool (`offs` set for its texts). */
   pooled(k: number, pool: Uint32Array, offs: Int32Array): void;
-  /** End of pass 1, once every block is counted: the 3-gram table (stride 2). */
-  grams(): { t: Uint32Array; size: number };
+  /**
+   * End of pass 1, once every block is counted: the 3-gram table (stride 2), and each block's
+   * 3-grams in order (`blockKeys`'s `all`, in memory both threads read).
+   */
+  grams(): { t: Uint32Array; size: number; blocks: Uint32Array[] };
   /** Pass 2 begins: the helper computes the supports of blocks ahead of the caller, in order. */
   supportsFrom(pool: Uint32Array, offs: Int32Array, recurring: Uint8Array, n: number, block: number, theta: number, maxTotal: number, bf: U32Map): void;
   /**
@@ -823,6 +826,7 @@ function specific(c: number, l: number, r: number, plain: boolean): boolean {
 function plainAt(t: Uint32Array, i: number, n: number, a = 0): boolean {
   return t[a + i] !== WILD && (i === 0 || t[a + i - 1] !== WILD) && (i === n - 1 || t[a + i + 1] !== WILD);
 }
+const EMPTY32 = new Uint32Array(0);
 /** `splitFamilies`: 3-grams a batch of sorted document-frequency lookups takes. */
 const DF_BATCH = 1 << 20;
 /** Batch mode: texts per block of n-gram counting and lookups. */
@@ -2253,6 +2257,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const part = new Partition(), gk = new Buf(), bk = new Buf(), tk = new Buf();
   const stamps = new StampSet();
   let counts: Int32Array = new Int32Array(BLOCK);
+  // every block's 3-grams, computed once in pass 1 and read again in pass 2 (4 bytes a token)
+  let gramBlocks: Uint32Array[] = [];
   for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
     const b1 = Math.min(N, b0 + BLOCK);
     let toks: Uint32Array;
@@ -2275,13 +2281,16 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     blockKeys(pool, offs, b0, b1, true, bk, stamps, sc);
     countBlock(seenB, eng.bf, bk.a, bk.n, part);
     if (seenG !== null) {
-      blockKeys(pool, offs, b0, b1, false, gk, stamps, sc);
+      const all = new Uint32Array(total);
+      gramBlocks.push(all);
+      blockKeys(pool, offs, b0, b1, false, gk, stamps, sc, all);
       countBlock(seenG, eng.df, gk.a, gk.n, part);
     }
   }
   if (helper !== undefined) {
     const g = helper.grams();
     eng.df.adopt(g.t, g.size);
+    gramBlocks = g.blocks;
   }
   seenB = seenG = null; // free them: later steps read only the tables (n-grams seen once count as 0 there)
   // pass 2: skeletons under the final counts, grouped in order; the counts of a block's n-grams
@@ -2305,8 +2314,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
     const b1 = Math.min(N, b0 + BLOCK);
     const base = offs[b0];
-    const sup = helper === undefined ? blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, null, recurring, ss)
-      : helper.supports(k, (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss));
+    const sup = helper === undefined ? blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, null, recurring, ss, gramBlocks[k])
+      : helper.supports(k, (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss, gramBlocks[c]));
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
       sc.ensure(n + 2);
@@ -2338,7 +2347,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       statics[i] = wording > 255 ? 255 : wording;
     }
     helper?.release(k);
+    if (helper === undefined) gramBlocks[k] = EMPTY32; // (the helper may still read it)
   }
+  gramBlocks = [];
   // pass 3: merges decided on the complete statistics, then every distinct skeleton joins them
   // (and skeletons that are another one in a short wrapper join it: see `Wrappers`)
   eng.settle();

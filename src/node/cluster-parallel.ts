@@ -21,7 +21,7 @@ export const PARALLEL_MIN_TEXTS = 50_000;
 
 const minerUrl = new URL("./miner-worker.js", import.meta.url);
 
-type Table = { t: Uint32Array; size: number };
+type Table = { t: Uint32Array; size: number; blocks: Uint32Array[] };
 
 /**
  * The caller's side of the miner's worker thread (miner-worker.ts). `mine` calls it

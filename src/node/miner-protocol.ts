@@ -43,5 +43,5 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: "tokens"; k: number; toks: Uint32Array; counts: Int32Array }
-  | { type: "grams"; t: Uint32Array; size: number }
+  | { type: "grams"; t: Uint32Array; size: number; blocks: Uint32Array[] }
   | { type: "error"; message: string };

@@ -50,10 +50,12 @@ function bump(at: number): void {
 }
 
 let df: U32Map | null = null;
+let blocks: Uint32Array[] = []; // each block's 3-grams (pass 1), read again in pass 2
 
 /** Pass 1 (see the file comment). */
 function countPass(n: number, block: number, seenBits: number): void {
   const seen = new SeenFilter(seenBits);
+  blocks = [];
   df = new U32Map(16, 2, shared);
   const texts = new Map<number, string[]>();
   let pooled = -1;
@@ -82,10 +84,13 @@ function countPass(n: number, block: number, seenBits: number): void {
     }
     while (pooled < k) pump();
     Atomics.add(ctl, BEAT, 1);
-    blockKeys(pool, offs, k * block, Math.min(n, (k + 1) * block), false, keys, stamps, sc);
+    const b0 = k * block, b1 = Math.min(n, (k + 1) * block);
+    const all = shared(offs[b1] - offs[b0]);
+    blocks.push(all);
+    blockKeys(pool, offs, b0, b1, false, keys, stamps, sc, all);
     countBlock(seen, df, keys.a, keys.n, part);
   }
-  post({ type: "grams", t: df.t, size: df.size });
+  post({ type: "grams", t: df.t, size: df.size, blocks });
   bump(GRAMS);
 }
 
@@ -106,7 +111,7 @@ function supportPass(m: Extract<ToWorker, { type: "supports" }>): void {
       continue;
     }
     if (Atomics.compareExchange(ctl, NEXT, c, c + 1) !== c) continue; // the caller took it
-    blockSupports(df!, bf, theta, pool, offs, c * block, Math.min(n, (c + 1) * block), slots[c % RING], recurring, s);
+    blockSupports(df!, bf, theta, pool, offs, c * block, Math.min(n, (c + 1) * block), slots[c % RING], recurring, s, blocks[c]);
     Atomics.store(ready, c, 1);
     Atomics.notify(ready, c);
   }
@@ -116,7 +121,7 @@ try {
   for (;;) {
     const m = next();
     if (m.type === "begin") countPass(m.n, m.block, m.seenBits);
-    else if (m.type === "supports") supportPass(m);
+    else if (m.type === "supports") { supportPass(m); blocks = []; }
     else throw new Error(`got a '${m.type}' message between passes`);
   }
 } catch (err) {
