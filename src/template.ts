@@ -559,9 +559,10 @@ export class StampSet {
 
 /**
  * Batch pass 1: the token hashes of texts [from, to) appended to `out`, and the token count of
- * each text in `counts[i - from]`. With the kernel loaded, runs of ASCII texts are tokenized in
- * WebAssembly (`minerTokens`, assembly/miner.ts: the same hashes as `tokenizeText`, several times
- * faster); other texts, and every text before `init`, here.
+ * each text in `counts[i - from]`. With the kernel loaded, texts are tokenized in WebAssembly
+ * (`minerTokens`, assembly/miner.ts: the same hashes as `tokenizeText`, faster): ASCII texts as
+ * they are, others once `normalizeText` has prepared them. Texts with a lone surrogate or larger
+ * than a batch, and every text before `init`, are tokenized here.
  */
 export function tokenizeBlock(texts: readonly string[], from: number, to: number, out: Buf, counts: Int32Array, sc: Scratch): void {
   const k = loadedKernel();
@@ -578,9 +579,17 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
         const L = t.length;
         if (pos + L > KERNEL_BATCH) break;
         // (all of a text is read into L bytes only when it is ASCII)
-        if (encoder.encodeInto(t, k.input.subarray(pos, pos + L)).read !== L) break;
-        pos += L;
-        k.docs[c + 1] = pos;
+        if (encoder.encodeInto(t, k.input.subarray(pos, pos + L)).read === L) {
+          pos += L;
+          k.docs[c + 1] = pos;
+          continue;
+        }
+        // any other text goes in normalized, as UTF-8 (bit 31 flags it), unless it holds a lone
+        // surrogate (which UTF-8 cannot carry) or may not fit
+        const u = normalizeText(t);
+        if (pos + 3 * u.length > KERNEL_BATCH || !wellFormed(u)) break;
+        pos += encoder.encodeInto(u, k.input.subarray(pos, pos + 3 * u.length)).written;
+        k.docs[c + 1] = (pos | 0x80000000) >>> 0;
       }
       if (c > 0) {
         const total = k.raw.minerTokens(c);
@@ -602,6 +611,12 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
     counts[i - from] = sc.n;
     i++;
   }
+}
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/;
+/** Whether `s` has no lone surrogate. */
+function wellFormed(s: string): boolean {
+  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return f !== undefined ? f.call(s) : !LONE_SURROGATE.test(s);
 }
 /** Bytes of ASCII text a `minerTokens` call takes: (KERNEL_BATCH + DOCS_CAP) / 2 tokens fit in its 1 MiB OUT. */
 const KERNEL_BATCH = 500_000;

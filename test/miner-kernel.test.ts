@@ -9,7 +9,11 @@ initSync();
 
 /** Characters every branch of the tokenizer looks at: letters, digits, spaces, brackets, key separators, punctuation. */
 const ALPHABET = [..."aAbBzZmM09 \t\n\r.,;:!?)]\"'(-[_=<>{}/\\#@*+|~`^&%$"];
+/** ... and what normalized text outside ASCII holds: accents, ’ (inside a word), wide spaces,
+ * NFKC-folded full-width letters, Cyrillic, CJK, an emoji (two UTF-16 units). */
+const WIDE = [...ALPHABET, "é", "ß", "’", "\u00a0", "\u2003", "\u3000", "\u0085", "ｆ", "Ａ", "д", "Ж", "漢", "字", "😀", "\u200b"];
 const textArb = fc.array(fc.constantFrom(...ALPHABET), { maxLength: 60 }).map((a) => a.join(""));
+const wideArb = fc.array(fc.constantFrom(...WIDE), { maxLength: 60 }).map((a) => a.join(""));
 
 function expectSame(texts: string[]): void {
   const wasm = tokenizeForTest(texts, true), js = tokenizeForTest(texts, false);
@@ -33,7 +37,20 @@ describe("minerTokens (WebAssembly) agrees with the TypeScript tokenizer", () =>
     fc.assert(fc.property(fc.array(textArb, { maxLength: 40 }), (texts) => { expectSame(texts); }), { numRuns: 300 });
   });
 
-  it("across batches, with non-ASCII and very long texts in between (they take the TypeScript path)", () => {
+  it("on random texts outside ASCII (fast-check; normalized, then tokenized as UTF-8)", () => {
+    fc.assert(fc.property(fc.array(wideArb, { maxLength: 40 }), (texts) => { expectSame(texts); }), { numRuns: 300 });
+  });
+
+  it("on texts outside ASCII that reach each rule, and lone surrogates (the TypeScript path)", () => {
+    expectSame([
+      "Café, número 12: ｆｕｌｌ width and\u00a0nbsp", "l’homme d’affaires", "ПРИВЕТ мир: ключ=значение",
+      "(«quoted» text) [漢字] \u3000 ideographic space", "emoji 😀 inside wor😀d and at end 😀",
+      "key:значение a:b, c:д; ümlaut=ö", "\u2003leading and trailing wide spaces\u2003", "lone \ud800 high and low \udc00 here",
+      "(\u00a0) ( ) (é) \"\u2028\" x\u0085y", "Straße ΣΊΣΥΦΟΣ ǅ ﬁ ①②",
+    ]);
+  });
+
+  it("across batches, with non-ASCII and very long texts in between", () => {
     const texts: string[] = [];
     for (let i = 0; i < 12000; i++) {
       texts.push(i % 97 === 0 ? `Café número ${i}: ｆｕｌｌ width and\u00a0nbsp` : i % 1001 === 0 ? "long text ".repeat(60000)
