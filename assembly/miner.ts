@@ -1,11 +1,14 @@
-// Token hashes for the template miner's batch pass 1 (src/template.ts, `tokenizeBlock`), for ASCII
-// texts. This is `tokenizeFold(s, sc, true)` of src/template.ts, byte for byte: the same token
-// boundaries, the same FNV-1a hash over the case-folded characters (Fowler, Noll, Vo; the 32-bit
+// Token hashes for the template miner's batch pass 1 (src/template.ts, `tokenizeBlock`). For an
+// ASCII text this is `tokenizeFold(s, sc, true)` of src/template.ts, byte for byte; for any other
+// text, which the caller has normalized (`normalizeText`) and written as UTF-8, it is
+// `tokenizeFold(s, sc, false)` over the text's UTF-16 code units, decoded here. The same token
+// boundaries, the same FNV-1a hash over the (case-folded) code units (Fowler, Noll, Vo; the 32-bit
 // FNV-1a of http://www.isthe.com/chongo/tech/comp/fnv/), the same masking of variable tokens and
 // the same MurmurHash3 finalizer (A. Appleby, MurmurHash3.cpp, fmix32). JavaScript spends about
-// 10 ns a character on that loop (`charCodeAt`, bounds checks); here it runs on the bytes that
-// `TextEncoder.encodeInto` wrote, at a fraction of that. test/miner-kernel.test.ts checks the two
-// agree on random and hand-made texts; when they disagree, the TypeScript one is the reference.
+// 9-10 ns a character on that loop (`charCodeAt`, bounds checks); here it runs on the bytes that
+// `TextEncoder.encodeInto` wrote, in about 6 ns including the encoding (the serial FNV multiply
+// chain bounds both). test/miner-kernel.test.ts checks the two agree on random and hand-made
+// texts; when they disagree, the TypeScript one is the reference.
 import { DOCS_PTR, DOCS_CAP, OUT_PTR, OUT_BYTES, INPUT_PTR } from "./layout";
 
 // character classes of ASCII (the same flags as CLASS in src/template.ts)

@@ -569,7 +569,7 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
   for (let i = from; i < to;) {
     let c = 0;
     if (k !== null) {
-      // a batch of ASCII texts in INPUT: a text of L bytes has at most ceil(L / 2) tokens, so
+      // a batch of texts in INPUT: a text of L bytes has at most ceil(L / 2) tokens, so
       // KERNEL_BATCH bytes of them fit in OUT
       let pos = 0;
       k.docs[0] = 0;
@@ -601,7 +601,7 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
         continue;
       }
     }
-    // a text that is not ASCII (or larger than a batch), or no kernel: tokenized here
+    // a text with a lone surrogate or larger than a batch, or no kernel: tokenized here
     const t = texts[i];
     if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
     tokenizeText(t, sc);
@@ -618,7 +618,7 @@ function wellFormed(s: string): boolean {
   const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
   return f !== undefined ? f.call(s) : !LONE_SURROGATE.test(s);
 }
-/** Bytes of ASCII text a `minerTokens` call takes: (KERNEL_BATCH + DOCS_CAP) / 2 tokens fit in its 1 MiB OUT. */
+/** Bytes of text a `minerTokens` call takes: (KERNEL_BATCH + DOCS_CAP) / 2 tokens fit in its 1 MiB OUT. */
 const KERNEL_BATCH = 500_000;
 const encoder = new TextEncoder();
 
@@ -719,9 +719,10 @@ export class SupportScratch {
  * texts [b0, b1) of the token pool (its document frequency; 0 below theta or when it is not
  * specific, as in `Engine.skeleton`) into `out[p - offs[b0]]` for token position p, and
  * `recurring[i] = 1` for a text at least half of whose 3-grams recur. The 3-gram counts of the
- * block, then the 2-gram counts of the recurring ones, are looked up in top-bits order. Blocks are
- * independent, so another thread can compute some of them (see `MinerHelper`). Returns the array
- * written: `out`, or the scratch's own when `out` is null.
+ * block (`grams`, kept by pass 1: `blockKeys`'s `all`), then the 2-gram counts of the recurring
+ * ones (each 2-gram position once), are looked up in top-bits order. Blocks are independent, so
+ * another thread can compute some of them (see `MinerHelper`). Returns the array written: `out`,
+ * or the scratch's own when `out` is null.
  */
 export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint32Array, offs: Int32Array,
   b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch, grams: Uint32Array): Int32Array {
