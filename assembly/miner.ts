@@ -67,105 +67,101 @@ export const MINER_TOKEN_CAP: i32 = OUT_BYTES >>> 2;
   return c <= 32 || c >= 0x85 && isWideSpace(c);
 }
 
-/**
- * The first UTF-16 code unit of the UTF-8 sequence at p (a code point past U+FFFF gives its high
- * surrogate, which is not a space).
- */
-@inline function unitAt(p: usize): u32 {
-  const b0 = <u32>load<u8>(p);
+// UTF-8 reader of the current document: the text's UTF-16 code units, one at a time (the
+// TypeScript tokenizer hashes code units; a code point past U+FFFF is its two surrogates).
+let rp: usize = 0;     // next byte
+let rEnd: usize = 0;   // end of the document
+let rLow: u32 = 0;     // a low surrogate still to be read, or 0
+/** The next code unit (the caller checks `more()` first). */
+@inline function nextUnit(): u32 {
+  if (rLow != 0) { const u = rLow; rLow = 0; return u; }
+  const b0 = <u32>load<u8>(rp);
+  if (b0 < 0x80) { rp += 1; return b0; }
+  if (b0 < 0xe0) { const c = ((b0 & 0x1f) << 6) | (<u32>load<u8>(rp + 1) & 0x3f); rp += 2; return c; }
+  if (b0 < 0xf0) {
+    const c = ((b0 & 0x0f) << 12) | ((<u32>load<u8>(rp + 1) & 0x3f) << 6) | (<u32>load<u8>(rp + 2) & 0x3f);
+    rp += 3; return c;
+  }
+  const c = (((b0 & 0x07) << 18) | ((<u32>load<u8>(rp + 1) & 0x3f) << 12) | ((<u32>load<u8>(rp + 2) & 0x3f) << 6) | (<u32>load<u8>(rp + 3) & 0x3f)) - 0x10000;
+  rp += 4;
+  rLow = 0xdc00 + (c & 0x3ff);
+  return 0xd800 + (c >>> 10);
+}
+@inline function more(): bool { return rLow != 0 || rp < rEnd; }
+/** The unit `nextUnit` would return, without reading it (0 at the end). */
+@inline function peekUnit(): u32 {
+  if (rLow != 0) return rLow;
+  if (rp >= rEnd) return 0;
+  const b0 = <u32>load<u8>(rp);
   if (b0 < 0x80) return b0;
-  if (b0 < 0xe0) return ((b0 & 0x1f) << 6) | (<u32>load<u8>(p + 1) & 0x3f);
-  if (b0 < 0xf0) return ((b0 & 0x0f) << 12) | ((<u32>load<u8>(p + 1) & 0x3f) << 6) | (<u32>load<u8>(p + 2) & 0x3f);
-  return 0xd800;
+  if (b0 < 0xe0) return ((b0 & 0x1f) << 6) | (<u32>load<u8>(rp + 1) & 0x3f);
+  if (b0 < 0xf0) return ((b0 & 0x0f) << 12) | ((<u32>load<u8>(rp + 1) & 0x3f) << 6) | (<u32>load<u8>(rp + 2) & 0x3f);
+  return 0xd800; // a high surrogate: not a space
 }
 
 /**
- * `tokenizeFold(s, sc, fold)` of template.ts over the bytes [s, s + len) of one document: raw
- * ASCII text (`fold`: A-Z hash as a-z), or UTF-8 of a normalized, well-formed text, read back as
- * the UTF-16 code units that the TypeScript tokenizer hashes (`c` is unit i). Writes the token
- * hashes at OUT[n..] and returns the new n.
+ * `tokenizeFold(s, sc, false)` of template.ts over the UTF-8 bytes [s, s + len) of an already
+ * normalized, well-formed text (`normalizeText`), hashing its UTF-16 code units: unit i of the
+ * text is `c` below. Writes the token hashes at OUT[n..] and returns the new n.
  */
-function docTokens(s: usize, len: i32, n: i32, fold: bool): i32 {
-  const out = OUT_PTR, e = s + <usize>len;
-  let p = s;
-  let low: u32 = 0; // a low surrogate still to be read, or 0
-  let i: i32 = 0, start: i32 = 0, inToken = false;
-  let h: u32 = 0, core: u32 = 0, keyHash: u32 = 0, first: u32 = 0, second: u32 = 0, last: u32 = 0;
-  let sepAt: i32 = 0, punct: i32 = 0;
-  let digit = false, prefixOk = false, lastLetter = false, colon = false, wordValue = false;
-  let plain = false, tail = false, letter = false, hasCore = false;
-  for (;;) {
-    // unit i, or the end of the document
-    const atEnd = low == 0 && p >= e;
-    let c: u32 = 0;
-    if (!atEnd) {
-      if (low != 0) { c = low; low = 0; }
-      else {
-        const b0 = <u32>load<u8>(p);
-        if (b0 < 0x80) { c = b0; p += 1; }
-        else if (b0 < 0xe0) { c = ((b0 & 0x1f) << 6) | (<u32>load<u8>(p + 1) & 0x3f); p += 2; }
-        else if (b0 < 0xf0) { c = ((b0 & 0x0f) << 12) | ((<u32>load<u8>(p + 1) & 0x3f) << 6) | (<u32>load<u8>(p + 2) & 0x3f); p += 3; }
-        else {
-          const x = (((b0 & 0x07) << 18) | ((<u32>load<u8>(p + 1) & 0x3f) << 12) | ((<u32>load<u8>(p + 2) & 0x3f) << 6) | (<u32>load<u8>(p + 3) & 0x3f)) - 0x10000;
-          p += 4;
-          low = 0xdc00 + (x & 0x3ff);
-          c = 0xd800 + (x >>> 10);
+function tokensUtf8(s: usize, len: i32, n: i32): i32 {
+  rp = s; rEnd = s + <usize>len; rLow = 0;
+  const out = OUT_PTR;
+  let i: i32 = 0;
+  let has = more();
+  let c: u32 = has ? nextUnit() : 0;
+  while (has) {
+    while (isSpaceUnit(c)) { i++; has = more(); if (!has) break; c = nextUnit(); }
+    if (!has) break;
+    const start = i;
+    let h: u32 = 0x811c9dc5;
+    let digit = false, prefixOk = true, lastLetter = false;
+    let keyHash: u32 = 0, sepAt: i32 = 0, colon = false, wordValue = true, punct: i32 = 0;
+    let plain = true, tail = false, letter = false;
+    let core = h, hasCore = false;
+    const first = c;
+    let second: u32 = 0, last: u32 = 0;
+    while (has) {
+      let k: u32;
+      if (c < 128) {
+        if (c <= 32) break;
+        k = <u32>load<u8>(MCLASS + <usize>c);
+      } else {
+        if (c >= 0x85 && isWideSpace(c)) break;
+        k = c == 8217 ? C_INNER : C_LETTER;
+      }
+      if (i == start + 1) second = c;
+      last = c;
+      if (k == C_LETTER) {
+        h = (h ^ c) * 0x01000193; core = h; hasCore = true; letter = true;
+        if (tail) plain = false;
+        if (prefixOk) lastLetter = true;
+      } else {
+        if (!(i == start && (k & C_OPEN) != 0 && more() && !isSpaceUnit(peekUnit()))) h = (h ^ c) * 0x01000193;
+        if ((k & C_CLOSE) == 0) { core = h; hasCore = true; }
+        if ((k & C_LETTER) != 0) { letter = true; if (tail) plain = false; }
+        else if ((k & C_INNER) != 0) { if (tail) plain = false; }
+        else if ((k & C_TAIL) != 0) tail = true;
+        else if (!(i == start && (c == 40 || c == 34))) plain = false;
+        if (sepAt > 0 && (k & C_LETTER) == 0) { if (c == 44 || c == 59) punct++; else wordValue = false; }
+        if ((k & C_DIGIT) != 0) { digit = true; prefixOk = false; }
+        else if (prefixOk) {
+          if ((k & C_KEYSEP) != 0 && lastLetter && keyHash == 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c == 58; }
+          else if ((k & C_LETTER) != 0) lastLetter = true;
+          else if ((k & C_PREFIX) != 0) lastLetter = false;
+          else prefixOk = false;
         }
       }
-    }
-    let k: u32 = 0;
-    let space = atEnd;
-    if (!atEnd) {
-      if (c < 128) {
-        if (c <= 32) space = true;
-        else { if (fold && c - 65 < 26) c += 32; k = <u32>load<u8>(MCLASS + <usize>c); }
-      } else if (c >= 0x85 && isWideSpace(c)) space = true;
-      else k = c == 8217 ? C_INNER : C_LETTER;
-    }
-    if (space) {
-      if (inToken) {
-        // the token is units [start, i); `last` is unit i - 1
-        const masked = digit || i - start == 2 && isEmptyPair(first, second)
-          || (keyHash != 0 && i > sepAt + 1 && (!colon || wordValue && (punct == 0 || punct == 1 && (last == 44 || last == 59))));
-        const t = masked ? (keyHash != 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(hasCore ? core : h), plain && letter);
-        store<u32>(out + (<usize>n << 2), t);
-        n++;
-        inToken = false;
-      }
-      if (atEnd) break;
       i++;
-      continue;
+      has = more();
+      if (has) c = nextUnit();
     }
-    if (!inToken) {
-      inToken = true; start = i;
-      h = 0x811c9dc5; core = h; keyHash = 0; first = c; second = 0; sepAt = 0; punct = 0;
-      digit = false; prefixOk = true; lastLetter = false; colon = false; wordValue = true;
-      plain = true; tail = false; letter = false; hasCore = false;
-    } else if (i == start + 1) second = c;
-    last = c;
-    if (k == C_LETTER) { // the common case, all the steps below for a letter
-      h = (h ^ c) * 0x01000193; core = h; hasCore = true; letter = true;
-      if (tail) plain = false;
-      if (prefixOk) lastLetter = true;
-    } else {
-      // an opening bracket or quote is not hashed (when a token character follows), nor is
-      // closing punctuation (`core`)
-      if (!(i == start && (k & C_OPEN) != 0 && (low != 0 || p < e) && !isSpaceUnit(low != 0 ? low : unitAt(p)))) h = (h ^ c) * 0x01000193;
-      if ((k & C_CLOSE) == 0) { core = h; hasCore = true; }
-      if ((k & C_LETTER) != 0) { letter = true; if (tail) plain = false; }
-      else if ((k & C_INNER) != 0) { if (tail) plain = false; }
-      else if ((k & C_TAIL) != 0) tail = true;
-      else if (!(i == start && (c == 40 || c == 34))) plain = false;
-      if (sepAt > 0 && (k & C_LETTER) == 0) { if (c == 44 || c == 59) punct++; else wordValue = false; }
-      if ((k & C_DIGIT) != 0) { digit = true; prefixOk = false; }
-      else if (prefixOk) {
-        if ((k & C_KEYSEP) != 0 && lastLetter && keyHash == 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c == 58; }
-        else if ((k & C_LETTER) != 0) lastLetter = true;
-        else if ((k & C_PREFIX) != 0) lastLetter = false;
-        else prefixOk = false;
-      }
-    }
-    i++;
+    // the token is units [start, i); `last` is unit i - 1
+    const masked = digit || i - start == 2 && isEmptyPair(first, second)
+      || (keyHash != 0 && i > sepAt + 1 && (!colon || wordValue && (punct == 0 || punct == 1 && (last == 44 || last == 59))));
+    const t = masked ? (keyHash != 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(hasCore ? core : h), plain && letter);
+    store<u32>(out + (<usize>n << 2), t);
+    n++;
   }
   return n;
 }
@@ -174,17 +170,67 @@ function docTokens(s: usize, len: i32, n: i32, fold: bool): i32 {
  * Tokenizes `count` documents (document d is INPUT[DOCS[d] .. DOCS[d+1]), offsets in the low 31
  * bits) into OUT, one u32 token hash after another, and replaces DOCS[d] with document d's token
  * count. Returns the total. Bit 31 of DOCS[d+1] flags a document that is not ASCII: UTF-8 of a
- * text `normalizeText` has prepared; an ASCII document is a raw text, case-folded here. A
- * document of L bytes has at most ceil(L / 2) tokens; the caller keeps the batch's total within
- * MINER_TOKEN_CAP.
+ * text `normalizeText` has prepared (`tokensUtf8`); an ASCII document is a raw text, case-folded
+ * here. A document of L bytes has at most ceil(L / 2) tokens; the caller keeps the batch's total
+ * within MINER_TOKEN_CAP.
  */
 export function minerTokens(count: i32): i32 {
   assert(count >= 0 && count <= DOCS_CAP, "batch too large");
   let n: i32 = 0;
+  const out = OUT_PTR;
   for (let d = 0; d < count; d++) {
     const from = load<u32>(DOCS_PTR + (<usize>d << 2)) & 0x7fffffff, endWord = load<u32>(DOCS_PTR + (<usize>(d + 1) << 2));
+    const s = INPUT_PTR + <usize>from;
+    const len = <i32>((endWord & 0x7fffffff) - from);
     const n0 = n;
-    n = docTokens(INPUT_PTR + <usize>from, <i32>((endWord & 0x7fffffff) - from), n, (endWord >>> 31) == 0);
+    if ((endWord >>> 31) != 0) {
+      n = tokensUtf8(s, len, n);
+      store<u32>(DOCS_PTR + (<usize>d << 2), <u32>(n - n0));
+      continue;
+    }
+    let i: i32 = 0;
+    while (i < len) {
+      while (i < len && <u32>load<u8>(s + <usize>i) <= 32) i++;
+      if (i >= len) break;
+      const start = i;
+      let h: u32 = 0x811c9dc5;
+      let digit = false, prefixOk = true, lastLetter = false;
+      let keyHash: u32 = 0, sepAt: i32 = 0, colon = false, wordValue = true, punct: i32 = 0;
+      let plain = true, tail = false, letter = false;
+      let core = h, hasCore = false;
+      for (; i < len; i++) {
+        let c = <u32>load<u8>(s + <usize>i);
+        if (c <= 32) break;
+        if (c - 65 < 26) c += 32;
+        const k = <u32>load<u8>(MCLASS + <usize>c);
+        if (k == C_LETTER) {
+          h = (h ^ c) * 0x01000193; core = h; hasCore = true; letter = true;
+          if (tail) plain = false;
+          if (prefixOk) lastLetter = true;
+          continue;
+        }
+        if (!(i == start && (k & C_OPEN) != 0 && i + 1 < len && <u32>load<u8>(s + <usize>(i + 1)) > 32)) h = (h ^ c) * 0x01000193;
+        if ((k & C_CLOSE) == 0) { core = h; hasCore = true; }
+        if ((k & C_LETTER) != 0) { letter = true; if (tail) plain = false; }
+        else if ((k & C_INNER) != 0) { if (tail) plain = false; }
+        else if ((k & C_TAIL) != 0) tail = true;
+        else if (!(i == start && (c == 40 || c == 34))) plain = false;
+        if (sepAt > 0 && (k & C_LETTER) == 0) { if (c == 44 || c == 59) punct++; else wordValue = false; }
+        if ((k & C_DIGIT) != 0) { digit = true; prefixOk = false; }
+        else if (prefixOk) {
+          if ((k & C_KEYSEP) != 0 && lastLetter && keyHash == 0) { keyHash = h; prefixOk = false; sepAt = i; colon = c == 58; continue; }
+          else if ((k & C_LETTER) != 0) lastLetter = true;
+          else if ((k & C_PREFIX) != 0) lastLetter = false;
+          else prefixOk = false;
+        }
+      }
+      const last = <u32>load<u8>(s + <usize>(i - 1));
+      const masked = digit || i - start == 2 && isEmptyPair(<u32>load<u8>(s + <usize>start), <u32>load<u8>(s + <usize>(start + 1)))
+        || (keyHash != 0 && i > sepAt + 1 && (!colon || wordValue && (punct == 0 || punct == 1 && (last == 44 || last == 59))));
+      const t = masked ? (keyHash != 0 ? wordTok(fmix(keyHash ^ MASK_SALT), false) : WILD) : wordTok(fmix(hasCore ? core : h), plain && letter);
+      store<u32>(out + (<usize>n << 2), t);
+      n++;
+    }
     store<u32>(DOCS_PTR + (<usize>d << 2), <u32>(n - n0));
   }
   return n;
