@@ -55,7 +55,8 @@ function hashKey(key: IndexKey): number {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function isWellFormed(s: string): boolean {
+/** Whether `s` has no lone surrogate (`String.prototype.isWellFormed` where the engine has it). */
+export function isWellFormed(s: string): boolean {
   const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
   return typeof native === "function" ? native.call(s) : !LONE_SURROGATE.test(s);
 }

@@ -58,6 +58,7 @@
  */
 import { normalizeText } from "./text.js";
 import { loadedKernel } from "./kernel.js";
+import { isWellFormed } from "./keys.js";
 import { templateOf, isHollow } from "./align.js";
 
 /** Options of the template miner (all optional). */
@@ -587,7 +588,7 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
         // any other text goes in normalized, as UTF-8 (bit 31 flags it), unless it holds a lone
         // surrogate (which UTF-8 cannot carry) or may not fit
         const u = normalizeText(t);
-        if (pos + 3 * u.length > KERNEL_BATCH || !wellFormed(u)) break;
+        if (pos + 3 * u.length > KERNEL_BATCH || !isWellFormed(u)) break;
         pos += encoder.encodeInto(u, k.input.subarray(pos, pos + 3 * u.length)).written;
         k.docs[c + 1] = (pos | 0x80000000) >>> 0;
       }
@@ -611,12 +612,6 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
     counts[i - from] = sc.n;
     i++;
   }
-}
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/;
-/** Whether `s` has no lone surrogate. */
-function wellFormed(s: string): boolean {
-  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
-  return f !== undefined ? f.call(s) : !LONE_SURROGATE.test(s);
 }
 /** Bytes of text a `minerTokens` call takes: (KERNEL_BATCH + DOCS_CAP) / 2 tokens fit in its 1 MiB OUT. */
 const KERNEL_BATCH = 500_000;
