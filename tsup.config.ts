@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   {
     entry: {
-      index: "src/index.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts", "miner-worker": "src/node/miner-worker.ts",
+      index: "src/index.ts", "index.node": "src/index.node.ts", node: "src/node/index.ts", "sign-worker": "src/node/sign-worker.ts", "miner-worker": "src/node/miner-worker.ts",
       browser: "src/browser/index.ts", "browser-sign-worker": "src/browser/sign-worker.ts",
       redis: "src/redis/index.ts",
     },
@@ -14,7 +14,7 @@ export default defineConfig([
     sourcemap: false,
     target: "es2022",
     platform: "neutral",
-    external: ["node:fs", "node:fs/promises", "node:crypto", "node:path", "node:os", "node:worker_threads", "ioredis"],
+    external: ["node:fs", "node:fs/promises", "node:crypto", "node:path", "node:os", "node:url", "node:events", "node:worker_threads", "ioredis"],
     shims: true,
     // The loader is bundled so the published package has no runtime dependency.
     noExternal: ["@assemblyscript/loader"],

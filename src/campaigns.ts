@@ -49,7 +49,7 @@ export function campaigns(texts: readonly string[], metas?: readonly (PromptMeta
   if (metas !== undefined && (!Array.isArray(metas) || metas.length !== texts.length)) {
     throw new TypeError(`campaigns: metas must be an array with one entry per text (${texts.length}), got ${Array.isArray(metas) ? `${metas.length} entries` : describeValue(metas)}`);
   }
-  const o = checkOptions(opts, ["mode", "threshold", "minSupport", "siblings", "minClusterSize", "maxExamples"], "campaigns") as CampaignsOptions;
+  const o = checkOptions(opts, ["mode", "threshold", "minSupport", "siblings", "threads", "minClusterSize", "maxExamples"], "campaigns") as CampaignsOptions;
   const minClusterSize = intOption(o.minClusterSize, "minClusterSize", 1, 2 ** 31 - 1, 5, "campaigns");
   const maxExamples = intOption(o.maxExamples, "maxExamples", 0, 1000, 3, "campaigns");
   const now = Date.now();
@@ -63,10 +63,11 @@ export function campaigns(texts: readonly string[], metas?: readonly (PromptMeta
     if (a !== undefined && typeof a !== "string") throw new TypeError(`campaigns: metas[${i}].account must be a string, got ${describeValue(a)}`);
     times[i] = t ?? now;
   }
-  const { mode, threshold, minSupport, siblings } = o;
+  const { mode, threshold, minSupport, siblings, threads } = o;
   const { labels, clusters } = cluster(texts, {
     ...(mode !== undefined ? { mode } : {}), ...(threshold !== undefined ? { threshold } : {}),
     ...(minSupport !== undefined ? { minSupport } : {}), ...(siblings !== undefined ? { siblings } : {}),
+    ...(threads !== undefined ? { threads } : {}),
   });
   const template = mode === "near-duplicate" ? null : true;
   const out: Campaign[] = clusters.map((c) => {

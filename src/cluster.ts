@@ -21,7 +21,7 @@
  */
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
-import { checkOptions, describeValue, thresholdOption } from "./text.js";
+import { checkOptions, describeValue, thresholdOption, intOption } from "./text.js";
 import { templateOf, isHollow, SLOT } from "./align.js";
 import { mine, type MinerHelper } from "./template.js";
 
@@ -45,7 +45,36 @@ export interface ClusterOptions {
    * cluster; 'split' gives each variant its own cluster (log template mining, fine-grained labels).
    */
   siblings?: "merge" | "split";
+  /**
+   * Template mode: threads the miner may use, 1 or more (it uses at most 2: a worker thread does
+   * part of the n-gram counting). Default: 2 under Node.js for inputs of PARALLEL_MIN_TEXTS
+   * (50,000) texts or more on a machine with 2 or more cores, else 1. Browsers and other runtimes
+   * always use 1 (the worker comes with the package's Node.js build). The answer is the same.
+   */
+  threads?: number;
 }
+
+/** Template inputs from this many texts on use a worker thread (when there is one): smaller ones are not worth its start-up. */
+export const PARALLEL_MIN_TEXTS = 50_000;
+
+/**
+ * Where `cluster` gets a worker thread for the template miner. The package's Node.js build
+ * (index.node.ts) sets one; elsewhere there is none and `cluster` runs on the calling thread.
+ */
+export interface MinerThreads {
+  /** Cores worth using (the default of `threads`). */
+  readonly cores: number;
+  /** Starts a worker thread (the first message waits for it), or null when none can start. */
+  open(): { helper: MinerHelper; close(): void } | null;
+}
+let minerThreads: MinerThreads | null = null;
+
+/** Sets (or with null, removes) the worker threads of `cluster` (the Node.js build does this on import). */
+export function setMinerThreads(t: MinerThreads | null): void {
+  minerThreads = t;
+}
+
+const CLUSTER_OPTIONS = ["mode", "threshold", "minSupport", "siblings", "threads"];
 
 /** Union-find over n items with path halving and union by smaller index (deterministic roots). */
 export class UnionFind {
@@ -304,9 +333,12 @@ function compact(groupOf: ArrayLike<number>, n: number): { labels: Int32Array; m
 /**
  * Groups `texts`: `labels[i]` is the cluster id of `texts[i]` (every text has one; a text alike no
  * other is a cluster of one), and `clusters[id]` lists members and a readable template.
+ * Under Node.js, template mode on 50,000 texts or more also runs part of the miner on a worker
+ * thread, synchronously (the call blocks as before; `threads: 1` keeps it to this thread).
  * @example
  * const { labels, clusters } = cluster(prompts, { mode: "near-duplicate", threshold: 0.8 });
  * clusters.filter((c) => c.size >= 5).map((c) => c.template);
+ * const oneThread = cluster(prompts, { threads: 1 });   // template mode on the calling thread only
  */
 export function cluster(texts: readonly string[], opts?: ClusterOptions): { labels: Int32Array; clusters: Cluster[] } {
   return clusterWith(texts, opts, undefined);
@@ -323,7 +355,8 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") throw new TypeError(`cluster: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
   }
-  const o = checkOptions(opts, ["mode", "threshold", "minSupport", "siblings"], "cluster");
+  const o = checkOptions(opts, CLUSTER_OPTIONS, "cluster");
+  const threads = intOption(o.threads, "threads", 1, 1024, minerThreads?.cores ?? 1, "cluster");
   const siblings = o.siblings ?? "merge";
   if (siblings !== "merge" && siblings !== "split") {
     throw new RangeError(`cluster: siblings must be 'merge' or 'split', got ${describeValue(siblings)}`);
@@ -346,7 +379,15 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   const minSupport = o.minSupport;
   // (singletons with fewer than MERGE_MIN_WORDS words of wording take part in nothing below, so
   // the miner does not build their templates)
-  const mined = mine(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" }, MERGE_MIN_WORDS, helper);
+  // (a worker thread, when this runtime has one, takes part in mining large inputs; it is stopped
+  // once mining ends, error or not)
+  const thread = helper === undefined && threads > 1 && minerThreads !== null && texts.length >= PARALLEL_MIN_TEXTS ? minerThreads.open() : null;
+  let mined: ReturnType<typeof mine>;
+  try {
+    mined = mine(texts, { ...(minSupport === undefined ? {} : { minSupport: minSupport as number }), splitSiblings: siblings === "split" }, MERGE_MIN_WORDS, helper ?? thread?.helper);
+  } finally {
+    thread?.close();
+  }
   // Groups whose templates are near-duplicates of each other (Jaccard of the templates' word
   // 3-grams >= 0.8) are one template seen with small variations (a long fixed text whose
   // statistics differ in a place or two): merge them.

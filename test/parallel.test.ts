@@ -80,3 +80,63 @@ describe("users of the pool", () => {
     expect(() => new Detector({ mode: "template" }).addBatch(["x"], undefined, { signatures: new Uint32Array(128) })).toThrow(/near-duplicate mode only/);
   });
 });
+
+describe("cluster under Node.js (the package's node build: a worker thread in template mode)", async () => {
+  // @ts-ignore: the built bundle has no type information for vitest here
+  const node = await import("../dist/index.node.js");
+  const { makeCorpus } = await import("../bench/corpus.mjs");
+  // 2 blocks of the miner's 32,768 texts: the worker tokenizes block 1 and counts both blocks' 3-grams
+  const big: string[] = makeCorpus(60_000, 7);
+  let started = 0;
+  // (dist/index.js shares its modules with dist/index.node.js, so once the node build is loaded its
+  // cluster starts workers too; every call below goes through the node build)
+  process.on("worker", () => started++);
+  /** Worker threads started by f() ('worker' events come once this thread is free again). */
+  async function workersOf<T>(f: () => T): Promise<{ r: T; workers: number }> {
+    const before = started;
+    const r = f();
+    await new Promise((res) => setTimeout(res, 300));
+    return { r, workers: started - before };
+  }
+
+  it("resolves 'neardup' to the node build under Node.js", async () => {
+    const { createRequire } = await import("node:module");
+    expect(createRequire(import.meta.url).resolve("neardup")).toMatch(/dist[\\/]index\.node\.cjs$/);
+    const { execFileSync } = await import("node:child_process");
+    const esm = execFileSync(process.execPath, ["--input-type=module", "-e", "console.log(import.meta.resolve('neardup'))"], { encoding: "utf8" });
+    expect(esm.trim()).toMatch(/dist\/index\.node\.js$/);
+  });
+  it("gives the one-thread answer with a worker thread, and threads: 1 starts none", async () => {
+    const two = await workersOf(() => node.cluster(big));
+    const one = await workersOf(() => node.cluster(big, { threads: 1 }));
+    expect(two.workers).toBe(1);
+    expect(one.workers).toBe(0);
+    expect(two.r.labels).toEqual(one.r.labels);
+    expect(two.r.clusters.map((c: { template: string }) => c.template)).toEqual(one.r.clusters.map((c: { template: string }) => c.template));
+    expect(one.r.clusters.filter((c: { size: number }) => c.size >= 100).length).toBeGreaterThan(10);
+  }, 120_000);
+  it("starts no worker for small inputs, near-duplicate mode or bad input", async () => {
+    expect((await workersOf(() => node.cluster(big.slice(0, 5000)))).workers).toBe(0);
+    expect((await workersOf(() => node.cluster(big, { mode: "near-duplicate" }))).workers).toBe(0);
+    const bad = big.slice();
+    bad[55_000] = 7 as unknown as string;
+    const before = started;
+    expect(() => node.cluster(bad)).toThrow(/texts\[55000\] must be a string/);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(started - before).toBe(0);
+  }, 120_000);
+  it("campaigns passes threads on", async () => {
+    const a = await workersOf(() => node.campaigns(big, undefined, { threads: 1 }));
+    const b = await workersOf(() => node.campaigns(big));
+    expect([a.workers, b.workers]).toEqual([0, 1]);
+    expect(b.r.labels).toEqual(a.r.labels);
+  }, 120_000);
+  it("rejects a bad threads option in every build, naming it", () => {
+    for (const f of [node.cluster, cluster]) {
+      for (const threads of [0, 1.5, "2", NaN]) {
+        expect(() => f(["a b c"], { threads })).toThrow(/cluster: threads must be an integer in \[1, 1024\]/);
+      }
+    }
+    expect(() => node.campaigns(["a"], undefined, { threads: -1 })).toThrow(/threads must be an integer/);
+  });
+});

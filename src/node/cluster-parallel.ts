@@ -7,7 +7,10 @@
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { once } from "node:events";
-import { cluster, clusterWith, type Cluster, type ClusterOptions } from "../cluster.js";
+import { existsSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { cluster, clusterWith, PARALLEL_MIN_TEXTS, type Cluster, type ClusterOptions, type MinerThreads } from "../cluster.js";
 import type { MinerHelper, U32Map } from "../template.js";
 import { describeValue } from "../text.js";
 import { initSync } from "../kernel.js";
@@ -16,8 +19,7 @@ import {
   SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, STALL_MS, CONTROL_WORDS, RING, TEXTS_AHEAD, workerTokenizes, type ToWorker, type FromWorker,
 } from "./miner-protocol.js";
 
-/** Inputs from this many texts on are clustered in parallel; smaller ones are not worth the workers' start-up. */
-export const PARALLEL_MIN_TEXTS = 50_000;
+export { PARALLEL_MIN_TEXTS };
 
 const minerUrl = new URL("./miner-worker.js", import.meta.url);
 
@@ -45,6 +47,10 @@ class MinerThread implements MinerHelper {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.#worker = new Worker(minerUrl, { workerData: { port: port2, ctl: this.#ctl }, transferList: [port2] });
+    // (the worker never keeps the process alive; its failures reach the caller through the FAILED
+    // and BEAT control words, so its 'error' event is only kept from becoming an uncaught error)
+    this.#worker.unref();
+    this.#worker.on("error", () => undefined);
   }
 
   /** Starts the worker and waits until it runs. */
@@ -52,6 +58,16 @@ class MinerThread implements MinerHelper {
     const m = new MinerThread();
     await once(m.#worker, "online");
     return m;
+  }
+
+  /**
+   * Starts the worker without waiting for it (a thread starts while this one blocks in
+   * `Atomics.wait`, and messages wait on the port until it reads them); null when the worker's
+   * file is not there (a bundle that left dist/miner-worker.js out).
+   */
+  static open(): MinerThread | null {
+    if (minerUrl.protocol === "file:" && !existsSync(fileURLToPath(minerUrl))) return null;
+    return new MinerThread();
   }
 
   shared32(n: number): Uint32Array { return new Uint32Array(new SharedArrayBuffer(n * 4)); }
@@ -120,6 +136,11 @@ class MinerThread implements MinerHelper {
     await this.#worker.terminate();
   }
 
+  /** Stops the worker without waiting for it to end. */
+  closeNow(): void {
+    void this.#worker.terminate();
+  }
+
   /** Sends the texts of the worker's next blocks, up to TEXTS_AHEAD ahead of its tokens. */
   #sendTexts(): void {
     while (this.#textsSent - this.#tokensGot < TEXTS_AHEAD) {
@@ -168,6 +189,18 @@ class MinerThread implements MinerHelper {
     }
   }
 }
+
+/**
+ * The worker threads of `cluster` under Node.js (index.node.ts sets them): one miner worker
+ * started per call, synchronously, on machines with 2 or more cores.
+ */
+export const minerThreads: MinerThreads = {
+  cores: Math.min(2, typeof availableParallelism === "function" ? availableParallelism() : cpus().length),
+  open() {
+    const m = MinerThread.open();
+    return m === null ? null : { helper: m, close: () => m.closeNow() };
+  },
+};
 
 /**
  * `cluster(texts, opts)` with the work spread over threads; the same labels and clusters.
