@@ -47,9 +47,8 @@ class MinerThread implements MinerHelper {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.#worker = new Worker(minerUrl, { workerData: { port: port2, ctl: this.#ctl }, transferList: [port2] });
-    // (the worker never keeps the process alive; its failures reach the caller through the FAILED
-    // and BEAT control words, so its 'error' event is only kept from becoming an uncaught error)
-    this.#worker.unref();
+    // (its failures reach the caller through the FAILED and BEAT control words, so its 'error'
+    // event is only kept from becoming an uncaught error)
     this.#worker.on("error", () => undefined);
   }
 
@@ -67,7 +66,9 @@ class MinerThread implements MinerHelper {
    */
   static open(): MinerThread | null {
     if (minerUrl.protocol === "file:" && !existsSync(fileURLToPath(minerUrl))) return null;
-    return new MinerThread();
+    const m = new MinerThread();
+    m.#worker.unref(); // (nothing awaits it: it must not keep the process alive)
+    return m;
   }
 
   shared32(n: number): Uint32Array { return new Uint32Array(new SharedArrayBuffer(n * 4)); }
