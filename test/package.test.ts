@@ -47,6 +47,24 @@ describe("the packed tarball", () => {
     writeFileSync(join(dir, "cjs.cjs"), `const { initSync, MinHasher, jaccard, Detector } = require("neardup");\nconst { saveFileAtomicSync, SignPool } = require("neardup/node");\nif (typeof saveFileAtomicSync !== "function" || typeof SignPool !== "function") throw new Error("neardup/node");\ninitSync();\nconst h = new MinHasher();${probe}`);
     expect(JSON.parse(run("node", ["cjs.cjs"], dir))).toEqual({ n: 128, same: 1, size: 2 });
   });
+  it("cluster's worker thread starts from the installed package (ESM and CommonJS), same labels as one thread", () => {
+    // 60,000 texts (over PARALLEL_MIN_TEXTS): 12 templates with varied fills, and one-off texts
+    const body = `
+let workers = 0; process.on("worker", () => workers++);
+initSync();
+const texts = [];
+for (let i = 0; i < 60000; i++) texts.push(i % 3 ? "please rewrite the text " + (i * 7919 % 10007) + " in the voice of writer " + (i % 12) + " and keep it short" : "note " + i + " on item " + (i * 31 % 977));
+const a = cluster(texts), b = cluster(texts, { threads: 1 });
+setTimeout(() => console.log(JSON.stringify({ workers, same: a.labels.every((v, i) => v === b.labels[i]), big: a.clusters.filter((c) => c.size >= 100).length })), 300);`;
+    writeFileSync(join(dir, "threads.mjs"), `import { initSync, cluster } from "neardup";${body}`);
+    writeFileSync(join(dir, "threads.cjs"), `const { initSync, cluster } = require("neardup");${body}`);
+    for (const f of ["threads.mjs", "threads.cjs"]) {
+      const r = JSON.parse(run("node", [f], dir));
+      expect(r.workers).toBe(1);
+      expect(r.same).toBe(true);
+      expect(r.big).toBeGreaterThan(0);
+    }
+  }, 120_000);
   it("bundles for the browser with no Node built-in, and the bundle runs", async () => {
     writeFileSync(join(dir, "web.mjs"), `import { init, MinHasher, jaccard, Detector } from "neardup";\nawait init();\nconst h = new MinHasher();${probe}`);
     await build({ entryPoints: [join(dir, "web.mjs")], bundle: true, format: "esm", platform: "browser", outfile: join(dir, "bundle.mjs"), absWorkingDir: dir, logLevel: "silent" });
