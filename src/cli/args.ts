@@ -87,7 +87,7 @@ export const SCAN_OPTIONS: readonly OptionSpec[] = [
   },
   {
     name: "workers", value: "n",
-    help: "Near-duplicate mode: sign prompts on this many worker threads (1 signs on the main thread). Default: every core for inputs of 20 MB or more, else 1.",
+    help: "Threads to use (1: the main thread only). Near-duplicate mode signs prompts on this many worker threads; default: every core for inputs of 20 MB or more, else 1. Template mode mines on up to 2 threads; default: 2 from 50,000 prompts on a machine with 2 cores or more.",
     example: "neardup scan big.jsonl --mode near-duplicate --workers 2",
   },
   {

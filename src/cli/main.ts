@@ -229,7 +229,7 @@ async function scan(args: ScanArgs, io: CliIo): Promise<number> {
   }
 
   const found = batch === null ? detector
-    : campaigns(batch.texts, batch.metas, { mode: "template", minClusterSize: args.minSize, maxExamples: 5 });
+    : campaigns(batch.texts, batch.metas, { mode: "template", minClusterSize: args.minSize, maxExamples: 5, ...(args.workers > 0 ? { threads: args.workers } : {}) });
   const report = buildReport(found, arrivals, {
     version: VERSION,
     input: { path: name, format: format ?? "text", bytes: totalBytes ?? (bytes || null) },
