@@ -34,6 +34,7 @@ class MinerThread implements MinerHelper {
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  readonly #who: string; // the function named in errors
   #texts: readonly string[] = [];
   #block = 1;
   #nb = 0;
@@ -43,7 +44,8 @@ class MinerThread implements MinerHelper {
   #slots: Int32Array[] = [];
   #ready: Int32Array = new Int32Array(0);
 
-  private constructor() {
+  private constructor(who: string) {
+    this.#who = who;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     this.#worker = new Worker(minerUrl, { workerData: { port: port2, ctl: this.#ctl }, transferList: [port2] });
@@ -54,7 +56,7 @@ class MinerThread implements MinerHelper {
 
   /** Starts the worker and waits until it runs. */
   static async start(): Promise<MinerThread> {
-    const m = new MinerThread();
+    const m = new MinerThread("clusterParallel");
     await once(m.#worker, "online");
     return m;
   }
@@ -66,7 +68,7 @@ class MinerThread implements MinerHelper {
    */
   static open(): MinerThread | null {
     if (minerUrl.protocol === "file:" && !existsSync(fileURLToPath(minerUrl))) return null;
-    const m = new MinerThread();
+    const m = new MinerThread("cluster");
     m.#worker.unref(); // (nothing awaits it: it must not keep the process alive)
     return m;
   }
@@ -88,7 +90,7 @@ class MinerThread implements MinerHelper {
   tokens(k: number): { toks: Uint32Array; counts: Int32Array } {
     this.#wait(this.#ctl, TOKENS, this.#tokensGot + 1);
     const m = this.#receive();
-    if (m.type !== "tokens" || m.k !== k) throw new Error(`clusterParallel: the miner's worker sent ${m.type} ${"k" in m ? m.k : ""} when the tokens of block ${k} were due`);
+    if (m.type !== "tokens" || m.k !== k) throw new Error(`${this.#who}: the miner's worker sent ${m.type} ${"k" in m ? m.k : ""} when the tokens of block ${k} were due`);
     this.#tokensGot++;
     this.#sendTexts();
     return m;
@@ -101,7 +103,7 @@ class MinerThread implements MinerHelper {
   grams(): Table {
     this.#wait(this.#ctl, GRAMS, 1);
     const m = this.#receive();
-    if (m.type !== "grams") throw new Error(`clusterParallel: the miner's worker sent ${m.type} when its 3-gram table was due`);
+    if (m.type !== "grams") throw new Error(`${this.#who}: the miner's worker sent ${m.type} when its 3-gram table was due`);
     return m;
   }
 
@@ -163,8 +165,8 @@ class MinerThread implements MinerHelper {
 
   #receive(): FromWorker {
     const m = receiveMessageOnPort(this.#port)?.message as FromWorker | undefined;
-    if (m === undefined) throw new Error("clusterParallel: the miner's worker signalled without a message");
-    if (m.type === "error") throw new Error(`clusterParallel: the miner's worker failed: ${m.message}`);
+    if (m === undefined) throw new Error(`${this.#who}: the miner's worker signalled without a message`);
+    if (m.type === "error") throw new Error(`${this.#who}: the miner's worker failed: ${m.message}`);
     return m;
   }
 
@@ -178,13 +180,13 @@ class MinerThread implements MinerHelper {
       if (Atomics.load(ctl, FAILED) !== 0) {
         let m: FromWorker | undefined;
         do m = receiveMessageOnPort(this.#port)?.message; while (m !== undefined && m.type !== "error");
-        throw new Error(`clusterParallel: the miner's worker failed: ${m?.type === "error" ? m.message : "no message"}`);
+        throw new Error(`${this.#who}: the miner's worker failed: ${m?.type === "error" ? m.message : "no message"}`);
       }
       if (Atomics.wait(words, at, v, 1000) === "timed-out") {
         const b = Atomics.load(ctl, BEAT), now = performance.now();
         if (b !== beat) { beat = b; since = now; }
         else if (now - since > STALL_MS) {
-          throw new Error(`clusterParallel: the miner's worker stopped (no sign of life for ${STALL_MS / 1000} s; out of memory?); cluster() runs the same work on this thread`);
+          throw new Error(`${this.#who}: the miner's worker stopped (no sign of life for ${STALL_MS / 1000} s; out of memory?); cluster(texts, { threads: 1 }) runs the same work on the calling thread`);
         }
       }
     }
