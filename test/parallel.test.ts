@@ -125,6 +125,15 @@ describe("cluster under Node.js (the package's node build: a worker thread in te
     await new Promise((res) => setTimeout(res, 300));
     expect(started - before).toBe(0);
   }, 120_000);
+  it("clusterParallel with workers: 1, or under minTexts, starts no worker", async () => {
+    for (const pool of [{ workers: 1 }, { minTexts: 100_000 }]) {
+      const before = started;
+      const r = await clusterParallel(big, { mode: "template" }, pool);
+      await new Promise((res) => setTimeout(res, 300));
+      expect(started - before).toBe(0);
+      expect(r.labels.length).toBe(big.length);
+    }
+  }, 120_000);
   it("campaigns passes threads on", async () => {
     const a = await workersOf(() => node.campaigns(big, undefined, { threads: 1 }));
     const b = await workersOf(() => node.campaigns(big));

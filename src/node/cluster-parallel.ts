@@ -6,7 +6,6 @@
  *   skeletons (see `MinerHelper` in template.ts).
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -54,21 +53,14 @@ class MinerThread implements MinerHelper {
     this.#worker.on("error", () => undefined);
   }
 
-  /** Starts the worker and waits until it runs. */
-  static async start(): Promise<MinerThread> {
-    const m = new MinerThread("clusterParallel");
-    await once(m.#worker, "online");
-    return m;
-  }
-
   /**
    * Starts the worker without waiting for it (a thread starts while this one blocks in
    * `Atomics.wait`, and messages wait on the port until it reads them); null when the worker's
    * file is not there (a bundle that left dist/miner-worker.js out).
    */
-  static open(): MinerThread | null {
+  static open(who: string): MinerThread | null {
     if (minerUrl.protocol === "file:" && !existsSync(fileURLToPath(minerUrl))) return null;
-    const m = new MinerThread("cluster");
+    const m = new MinerThread(who);
     m.#worker.unref(); // (nothing awaits it: it must not keep the process alive)
     return m;
   }
@@ -135,10 +127,6 @@ class MinerThread implements MinerHelper {
     Atomics.notify(this.#ctl, FREED);
   }
 
-  async close(): Promise<void> {
-    await this.#worker.terminate();
-  }
-
   /** Stops the worker without waiting for it to end. */
   closeNow(): void {
     void this.#worker.terminate();
@@ -200,7 +188,7 @@ class MinerThread implements MinerHelper {
 export const minerThreads: MinerThreads = {
   cores: Math.min(2, typeof availableParallelism === "function" ? availableParallelism() : cpus().length),
   open() {
-    const m = MinerThread.open();
+    const m = MinerThread.open("cluster");
     return m === null ? null : { helper: m, close: () => m.closeNow() };
   },
 };
@@ -226,16 +214,20 @@ export async function clusterParallel(
     if (typeof texts[i] !== "string") throw new TypeError(`clusterParallel: texts[${i}] must be a string, got ${describeValue(texts[i])}`);
   }
   const mode = opts?.mode ?? "template";
-  // (a bad mode gets cluster's error)
-  if (texts.length < minTexts || poolOpts.workers === 1 || (mode !== "template" && mode !== "near-duplicate")) return cluster(texts, opts);
-  if (mode === "template") {
-    const helper = await MinerThread.start();
-    try {
-      return clusterWith(texts, opts, undefined, helper);
-    } finally {
-      await helper.close();
+  const parallel = texts.length >= minTexts && poolOpts.workers !== 1;
+  if (parallel && mode === "template") {
+    const m = MinerThread.open("clusterParallel");
+    if (m !== null) {
+      try {
+        return clusterWith(texts, opts, undefined, m);
+      } finally {
+        m.closeNow();
+      }
     }
   }
+  // (on one thread: cluster as the Node build has it would start the worker on large inputs;
+  // a bad mode gets cluster's error)
+  if (!parallel || mode !== "near-duplicate") return cluster(texts, opts !== null && typeof opts === "object" ? { threads: 1, ...opts } : opts);
   const sigs = await signParallel(texts, {}, poolOpts);
   return clusterWith(texts, opts, sigs);
 }
