@@ -114,6 +114,10 @@ describe("cluster under Node.js (the package's node build: a worker thread in te
     expect(two.r.labels).toEqual(one.r.labels);
     expect(two.r.clusters.map((c: { template: string }) => c.template)).toEqual(one.r.clusters.map((c: { template: string }) => c.template));
     expect(one.r.clusters.filter((c: { size: number }) => c.size >= 100).length).toBeGreaterThan(10);
+    // more threads than the miner uses: still one worker, the same labels
+    const eight = await workersOf(() => node.cluster(big, { threads: 8 }));
+    expect(eight.workers).toBe(1);
+    expect(eight.r.labels).toEqual(one.r.labels);
   }, 120_000);
   it("starts no worker for small inputs, near-duplicate mode or bad input", async () => {
     expect((await workersOf(() => node.cluster(big.slice(0, 5000)))).workers).toBe(0);
