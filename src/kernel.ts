@@ -22,6 +22,7 @@ export interface KernelExports {
   signElements(n: number): void;
   spanCount(): number;
   minerTokens(count: number): number;
+  minerKeys(counts: number, docs: number, toks: number, keys: number, all: number, table: number, bits: number, two: number): number;
 }
 
 /** Algorithm codes shared with assembly/config.ts. */

@@ -57,7 +57,7 @@
  * its skeleton is (`Engine.thinJoin`).
  */
 import { normalizeText } from "./text.js";
-import { loadedKernel } from "./kernel.js";
+import { loadedKernel, type Kernel } from "./kernel.js";
 import { isWellFormed } from "./keys.js";
 import { templateOf, isHollow } from "./align.js";
 
@@ -565,7 +565,7 @@ export class StampSet {
  * they are, others once `normalizeText` has prepared them. Texts with a lone surrogate or larger
  * than a batch, and every text before `init`, are tokenized here.
  */
-export function tokenizeBlock(texts: readonly string[], from: number, to: number, out: Buf, counts: Int32Array, sc: Scratch): void {
+export function tokenizeBlock(texts: readonly string[], from: number, to: number, out: Buf, counts: Int32Array, sc: Scratch, packed?: PackedTexts): void {
   const k = loadedKernel();
   for (let i = from; i < to;) {
     let c = 0;
@@ -575,6 +575,14 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
       let pos = 0;
       k.docs[0] = 0;
       for (; i + c < to && c < k.DOCS_CAP; c++) {
+        if (packed !== undefined && packed.ends[i + c] >= 0) { // ASCII, packed: its bytes as they are
+          const e = i + c === 0 ? 0 : packed.ends[i + c - 1], a = e >= 0 ? e : ~e, b = packed.ends[i + c];
+          if (pos + b - a > KERNEL_BATCH) break;
+          k.input.set(packed.bytes.subarray(a, b), pos);
+          pos += b - a;
+          k.docs[c + 1] = pos;
+          continue;
+        }
         const t = texts[i + c];
         if (typeof t !== "string") break;
         const L = t.length;
@@ -603,7 +611,7 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
       }
     }
     // a text with a lone surrogate or larger than a batch, or no kernel: tokenized here
-    const t = texts[i];
+    const t = packed !== undefined && packed.ends[i] >= 0 ? unpack(packed, i) : texts[i];
     if (typeof t !== "string") throw new TypeError(`mineTemplates: texts[${i}] must be a string, got ${typeof t}`);
     tokenizeText(t, sc);
     const a = out.room(sc.n);
@@ -613,6 +621,42 @@ export function tokenizeBlock(texts: readonly string[], from: number, to: number
     i++;
   }
 }
+/**
+ * Texts of a block as the kernel reads them, for another thread (cloning an array of strings costs
+ * about 3 ns a character; writing ASCII as bytes, 0.3): text i is ASCII and its bytes are
+ * `bytes[end(i - 1) .. ends[i])` when `ends[i] >= 0`; otherwise (`ends[i] = ~end`, no bytes of
+ * its own) it is sent as a string, in `texts[i]`.
+ */
+export interface PackedTexts { bytes: Uint8Array; ends: Int32Array }
+
+/**
+ * Packs texts [b0, b1) (see `PackedTexts`) into `bytes` (grown through `room` when they do not
+ * fit) and returns them with the texts that are not ASCII (block index, text).
+ */
+export function packTexts(texts: readonly string[], b0: number, b1: number, room: (bytes: number) => Uint8Array, bytes: Uint8Array): { packed: PackedTexts; others: [number, string][] } {
+  let need = 0;
+  for (let i = b0; i < b1; i++) { const t = texts[i]; if (typeof t === "string") need += t.length; }
+  if (bytes.length < need) bytes = room(need);
+  const ends = new Int32Array(b1 - b0), others: [number, string][] = [];
+  let pos = 0;
+  for (let i = b0; i < b1; i++) {
+    const t = texts[i];
+    // (all of a text is read into L bytes only when it is ASCII; anything else, a string that is
+    // not ASCII or a bad item, goes as it is, and tokenizeBlock takes or rejects it)
+    if (typeof t === "string" && (t.length === 0 || encoder.encodeInto(t, bytes.subarray(pos, pos + t.length)).read === t.length)) {
+      pos += t.length; ends[i - b0] = pos;
+    } else { ends[i - b0] = ~pos; others.push([i - b0, t]); }
+  }
+  return { packed: { bytes, ends }, others };
+}
+
+/** Text i of packed texts that holds bytes (ASCII). */
+function unpack(p: PackedTexts, i: number): string {
+  const e = i === 0 ? 0 : p.ends[i - 1];
+  return latin1.decode(p.bytes.slice(e >= 0 ? e : ~e, p.ends[i]));
+}
+const latin1 = new TextDecoder("latin1");
+
 /** Bytes of text a `minerTokens` call takes: (KERNEL_BATCH + DOCS_CAP) / 2 tokens fit in its 1 MiB OUT. */
 const KERNEL_BATCH = 500_000;
 const encoder = new TextEncoder();
@@ -633,11 +677,27 @@ export function tokenizeForTest(texts: readonly string[], useKernel: boolean): {
 
 /**
  * Batch pass 1: the 2-gram (`two`) or 3-gram keys of each text [b0, b1) of the token pool, each
- * key once per text (document frequencies), into `keys`. With `all`, every 3-gram of the block
- * (3-gram j of text i at offs[i] - offs[b0] + j) is also kept there, for pass 2 (`blockSupports`).
+ * key once per text (document frequencies), into `keys`.
  */
-export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf, stamps: StampSet, sc: Scratch, all: Uint32Array | null = null): void {
+export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf, stamps: StampSet, sc: Scratch): void {
   keys.n = 0;
+  const k = loadedKernel();
+  if (k !== null) kernelKeys(k, pool, offs, b0, b1, two, keys, null);
+  else scriptKeys(pool, offs, b0, b1, two, keys, stamps, sc, null);
+}
+/**
+ * Batch pass 2: every 3-gram of the texts [b0, b1) of the token pool (3-gram j of text i at
+ * `out[offs[i] - offs[b0] + j]`), for `blockSupports`. (Pass 1 once kept them, 4 bytes a token;
+ * hashing them again in the kernel costs less than first touching that memory.)
+ */
+function blockGrams(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, out: Uint32Array): void {
+  const k = loadedKernel();
+  if (k !== null) { kernelKeys(k, pool, offs, b0, b1, false, null, out); return; }
+  const base = offs[b0];
+  for (let i = b0; i < b1; i++) gramsOf(pool, offs[i], offs[i + 1] - offs[i], out, offs[i] - base);
+}
+/** `blockKeys` without the kernel (the reference `minerKeys` follows). */
+function scriptKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf, stamps: StampSet, sc: Scratch, all: Uint32Array | null): void {
   const base = offs[b0];
   for (let i = b0; i < b1; i++) {
     const a = offs[i], n = offs[i + 1] - a;
@@ -650,6 +710,50 @@ export function blockKeys(pool: Uint32Array, offs: Int32Array, b0: number, b1: n
     const dst = keys.room(m);
     stamps.begin(m);
     for (let j = 0; j < m; j++) if (stamps.add(src[o + j])) dst[keys.n++] = src[o + j];
+  }
+}
+
+/** Test hook: `blockKeys` of every text of a token pool, with the kernel or without it. */
+export function blockKeysForTest(pool: Uint32Array, counts: Int32Array, two: boolean, useKernel: boolean): { keys: Uint32Array; all: Uint32Array | null } {
+  const n = counts.length, offs = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offs[i + 1] = offs[i] + counts[i];
+  const keys = new Buf(), all = two ? null : new Uint32Array(offs[n]);
+  const k = useKernel ? loadedKernel() : null;
+  if (k !== null) kernelKeys(k, pool, offs, 0, n, two, keys, all);
+  else scriptKeys(pool, offs, 0, n, two, keys, new StampSet(), new Scratch(), all);
+  return { keys: keys.a.slice(0, keys.n), all };
+}
+
+/** Tokens and texts a `minerKeys` call takes (the longest text goes alone, however long). */
+const KEYS_TOKENS = 1 << 18, KEYS_DOCS = 1 << 15;
+
+/** `blockKeys` in the kernel (`minerKeys`, assembly/miner.ts: the same keys in the same order). */
+function kernelKeys(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf | null, all: Uint32Array | null): void {
+  const base = offs[b0];
+  for (let i = b0; i < b1;) {
+    // texts [i, j): at most KEYS_TOKENS tokens (or one text) and KEYS_DOCS texts
+    let j = i + 1, longest = offs[i + 1] - offs[i];
+    while (j < b1 && j - i < KEYS_DOCS && offs[j + 1] - offs[i] <= KEYS_TOKENS) {
+      longest = Math.max(longest, offs[j + 1] - offs[j]);
+      j++;
+    }
+    const docs = j - i, total = offs[j] - offs[i];
+    let bits = 4;
+    while (2 ** bits < 2 * (longest + 1)) bits++;
+    // INPUT, in words: counts, tokens, keys (at most total + docs), every 3-gram, the table
+    const cW = 0, tW = docs, kW = tW + total, aW = kW + (keys !== null ? total + docs : 0), sW = aW + (all !== null ? total : 0);
+    k.ensureInput((sW + (keys !== null ? 2 ** bits : 0)) * 4);
+    const w0 = k.INPUT >>> 2, u = k.u32;
+    for (let d = 0; d < docs; d++) u[w0 + cW + d] = offs[i + d + 1] - offs[i + d];
+    u.set(pool.subarray(offs[i], offs[j]), w0 + tW);
+    const nk = k.raw.minerKeys(k.INPUT + cW * 4, docs, k.INPUT + tW * 4, keys !== null ? k.INPUT + kW * 4 : 0,
+      all !== null ? k.INPUT + aW * 4 : 0, k.INPUT + sW * 4, bits, two ? 1 : 0);
+    if (keys !== null) {
+      keys.room(nk).set(u.subarray(w0 + kW, w0 + kW + nk), keys.n);
+      keys.n += nk;
+    }
+    if (all !== null) all.set(u.subarray(w0 + aW, w0 + aW + total), offs[i] - base);
+    i = j;
   }
 }
 
@@ -707,6 +811,7 @@ export class SupportScratch {
   bc = new Int32Array(1 << 16);
   bv = new Int32Array(1 << 16);
   big = new Uint32Array(258);
+  grams = new Uint32Array(1 << 16);
 }
 
 /**
@@ -714,16 +819,18 @@ export class SupportScratch {
  * texts [b0, b1) of the token pool (its document frequency; 0 below theta or when it is not
  * specific, as in `Engine.skeleton`) into `out[p - offs[b0]]` for token position p, and
  * `recurring[i] = 1` for a text at least half of whose 3-grams recur. The 3-gram counts of the
- * block (`grams`, kept by pass 1: `blockKeys`'s `all`), then the 2-gram counts of the recurring
+ * block (`blockGrams`), then the 2-gram counts of the recurring
  * ones (each 2-gram position once), are looked up in top-bits order. Blocks are independent, so
  * another thread can compute some of them (see `MinerHelper`). Returns the array written: `out`,
  * or the scratch's own when `out` is null.
  */
 export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint32Array, offs: Int32Array,
-  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch, grams: Uint32Array): Int32Array {
+  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch): Int32Array {
   const base = offs[b0], total = offs[b1] - base;
   const { bk, bpos, part } = s;
-  const g = grams; // the block's 3-grams, kept by pass 1 (`blockKeys`)
+  if (s.grams.length < total) s.grams = new Uint32Array(Math.max(total, s.grams.length * 2));
+  const g = s.grams; // the block's 3-grams
+  blockGrams(pool, offs, b0, b1, g);
   if (out === null) {
     if (s.gc.length < total) s.gc = new Int32Array(Math.max(total, s.gc.length * 2));
     out = s.gc;
@@ -791,11 +898,8 @@ export interface MinerHelper {
   tokens(k: number): { toks: Uint32Array; counts: Int32Array };
   /** Block k's tokens are in the pool (`offs` set for its texts). */
   pooled(k: number, pool: Uint32Array, offs: Int32Array): void;
-  /**
-   * End of pass 1, once every block is counted: the 3-gram table (stride 2), and each block's
-   * 3-grams in order (`blockKeys`'s `all`, in memory both threads read).
-   */
-  grams(): { t: Uint32Array; size: number; blocks: Uint32Array[] };
+  /** End of pass 1, once every block is counted: the 3-gram table (stride 2). */
+  grams(): { t: Uint32Array; size: number };
   /** Pass 2 begins: the helper computes the supports of blocks ahead of the caller, in order. */
   supportsFrom(pool: Uint32Array, offs: Int32Array, recurring: Uint8Array, n: number, block: number, theta: number, maxTotal: number, bf: U32Map): void;
   /**
@@ -837,7 +941,6 @@ function specific(c: number, l: number, r: number, plain: boolean): boolean {
 function plainAt(t: Uint32Array, i: number, n: number, a = 0): boolean {
   return t[a + i] !== WILD && (i === 0 || t[a + i - 1] !== WILD) && (i === n - 1 || t[a + i + 1] !== WILD);
 }
-const EMPTY32 = new Uint32Array(0);
 /** `splitFamilies`: 3-grams a batch of sorted document-frequency lookups takes. */
 const DF_BATCH = 1 << 20;
 /** Batch mode: texts per block of n-gram counting and lookups. */
@@ -2268,12 +2371,11 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const part = new Partition(), gk = new Buf(), bk = new Buf(), tk = new Buf();
   const stamps = new StampSet();
   let counts: Int32Array = new Int32Array(BLOCK);
-  // every block's 3-grams, computed once in pass 1 and read again in pass 2 (4 bytes a token)
-  let gramBlocks: Uint32Array[] = [];
   for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
     const b1 = Math.min(N, b0 + BLOCK);
     let toks: Uint32Array;
-    if (helper !== undefined && helper.tokenizes(k)) ({ toks, counts } = helper.tokens(k));
+    const byHelper = helper !== undefined && helper.tokenizes(k);
+    if (byHelper) ({ toks, counts } = helper.tokens(k));
     else {
       tk.n = 0;
       tokenizeBlock(texts, b0, b1, tk, counts, sc);
@@ -2292,16 +2394,13 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     blockKeys(pool, offs, b0, b1, true, bk, stamps, sc);
     countBlock(seenB, eng.bf, bk.a, bk.n, part);
     if (seenG !== null) {
-      const all = new Uint32Array(total);
-      gramBlocks.push(all);
-      blockKeys(pool, offs, b0, b1, false, gk, stamps, sc, all);
+      blockKeys(pool, offs, b0, b1, false, gk, stamps, sc);
       countBlock(seenG, eng.df, gk.a, gk.n, part);
     }
   }
   if (helper !== undefined) {
     const g = helper.grams();
     eng.df.adopt(g.t, g.size);
-    gramBlocks = g.blocks;
   }
   seenB = seenG = null; // free them: later steps read only the tables (n-grams seen once count as 0 there)
   // pass 2: skeletons under the final counts, grouped in order; the counts of a block's n-grams
@@ -2325,8 +2424,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
     const b1 = Math.min(N, b0 + BLOCK);
     const base = offs[b0];
-    const sup = helper === undefined ? blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, null, recurring, ss, gramBlocks[k])
-      : helper.supports(k, (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss, gramBlocks[c]));
+    const sup = helper === undefined ? blockSupports(eng.df, eng.bf, theta, pool, offs, b0, b1, null, recurring, ss)
+      : helper.supports(k, (c, out) => blockSupports(eng.df, eng.bf, theta, pool, offs, c * BLOCK, Math.min(N, (c + 1) * BLOCK), out, recurring, ss));
     for (let i = b0; i < b1; i++) {
       const a = offs[i], n = offs[i + 1] - a;
       sc.ensure(n + 2);
@@ -2358,9 +2457,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       statics[i] = wording > 255 ? 255 : wording;
     }
     helper?.release(k);
-    if (helper === undefined) gramBlocks[k] = EMPTY32; // (the helper may still read it)
   }
-  gramBlocks = [];
   // pass 3: merges decided on the complete statistics, then every distinct skeleton joins them
   // (and skeletons that are another one in a short wrapper join it: see `Wrappers`)
   eng.settle();

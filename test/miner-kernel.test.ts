@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { initSync } from "../src/kernel.js";
-import { tokenizeForTest } from "../src/template.js";
+import { tokenizeForTest, blockKeysForTest, packTexts, tokenizeBlock, Buf, Scratch } from "../src/template.js";
 
 initSync();
 
@@ -61,5 +61,57 @@ describe("minerTokens (WebAssembly) agrees with the TypeScript tokenizer", () =>
 
   it("rejects a text that is not a string, naming it", () => {
     expect(() => tokenizeForTest(["ok", 5 as unknown as string], true)).toThrow(/texts\[1\] must be a string/);
+  });
+});
+
+// The n-gram keys of batch pass 1 (minerKeys in assembly/miner.ts) against blockKeys's TypeScript
+// loop: the same distinct keys of each text, in the same order, and the same 3-gram of every position.
+function expectSameKeys(counts: number[], tokens: number[]): void {
+  const pool = Uint32Array.from(tokens), c = Int32Array.from(counts);
+  for (const two of [true, false]) {
+    const wasm = blockKeysForTest(pool, c, two, true), js = blockKeysForTest(pool, c, two, false);
+    if (two) expect(wasm.keys.length).toBeGreaterThanOrEqual(counts.length); // (every text has a 2-gram, BOS EOS at least)
+    expect(Array.from(wasm.keys)).toEqual(Array.from(js.keys));
+    if (two) expect(wasm.all).toBeNull();
+    else expect(Array.from(wasm.all!)).toEqual(Array.from(js.all!));
+  }
+}
+
+describe("minerKeys (WebAssembly) agrees with blockKeys's TypeScript loop", () => {
+  it("on the tokens of real texts, with empty, one-token, repetitive and very long texts", () => {
+    const texts = ["", "one", "two words", "the the the the the", "a b a b a b a b c", "x ".repeat(300000),
+      ...Array.from({ length: 5000 }, (_, i) => `Prompt ${i}: explain step by step how to item-${i % 13} the thing (see note ${i % 7}).`)];
+    const { toks, counts } = tokenizeForTest(texts, true);
+    expectSameKeys(Array.from(counts), Array.from(toks));
+  });
+
+  it("on random token streams over a small alphabet, so keys repeat within texts (fast-check)", () => {
+    // token hashes include 0, 1 and 2 and values whose n-gram hash may be anything
+    const textArb2 = fc.array(fc.constantFrom(0, 1, 2, 3, 0x5bd1e995, 0xffffffff, 12345), { maxLength: 30 });
+    fc.assert(fc.property(fc.array(textArb2, { minLength: 1, maxLength: 30 }), (texts) => {
+      expectSameKeys(texts.map((t) => t.length), texts.flat());
+    }), { numRuns: 300 });
+  });
+});
+
+// The worker thread of `cluster` gets ASCII texts as bytes in shared memory (packTexts) and the
+// rest as strings: the same tokens as from the strings.
+describe("tokenizeBlock over packed texts", () => {
+  it("gives the tokens of the strings, with texts outside ASCII, lone surrogates, empty and very long texts among them", () => {
+    const texts = ["", "plain ascii text, key=value (x)", "Café número 12: ｆｕｌｌ", "", "lone \ud800 surrogate", "x y ".repeat(200000) + "end",
+      "l’homme", ...Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? `naïve ${i}` : `prompt ${i}: explain how to item-${i % 13}`)), ""];
+    const plain = tokenizeForTest(texts, true);
+    const shared = new Uint8Array(new SharedArrayBuffer(16));
+    let grown = 0;
+    const { packed, others } = packTexts(texts, 0, texts.length, (n) => { grown++; return new Uint8Array(new SharedArrayBuffer(n)); }, shared);
+    expect(grown).toBe(1);
+    expect(others.map(([i]) => i)).toEqual(texts.flatMap((t, i) => (/^[\x00-\x7f]*$/.test(t) ? [] : [i])));
+    // the worker sees only the strings of the texts that are not ASCII
+    const arr: string[] = new Array(texts.length);
+    for (const [i, s] of others) arr[i] = s;
+    const out = new Buf(), counts = new Int32Array(texts.length);
+    tokenizeBlock(arr, 0, texts.length, out, counts, new Scratch(), packed);
+    expect(Array.from(counts)).toEqual(Array.from(plain.counts));
+    expect(Array.from(out.a.subarray(0, out.n))).toEqual(Array.from(plain.toks));
   });
 });

@@ -41,12 +41,16 @@ describe("users of the pool", () => {
     expect(a.clusters.some((c: { size: number }) => c.size >= 3)).toBe(true);
   });
   it("clusterParallel equals cluster in template mode, over several blocks of the miner", async () => {
-    // 4 blocks of 32,768 texts: the worker tokenizes blocks 1 and 3, counts every block's 3-grams,
-    // and races the caller for the pass-2 blocks; labels and templates must not depend on who did what
+    // 4 blocks of 32,768 texts: the worker tokenizes blocks 1 and 2 (ASCII texts reach it as bytes,
+    // others as strings) unless the caller gets there first, counts every block's 3-grams, and
+    // races the caller for the pass-2 blocks; labels and templates must not depend on who did what
     const { makeCorpus } = await import("../bench/corpus.mjs");
     const big: string[] = makeCorpus(100_000, 5);
     for (let i = 0; i < big.length; i += 997) big[i] = big[i].toUpperCase().replace(/ /g, "  "); // some evasions
-    const a = cluster(big, { mode: "template" });
+    for (let i = 13; i < big.length; i += 1009) big[i] = big[i].replace(/e/g, "é").replace(/a/, "ａ"); // outside ASCII
+    big[40_001] = "lone \ud800 surrogate " + big[40_001];
+    big[70_001] = "", big[70_002] = "long ".repeat(120_000) + "text"; // larger than a kernel batch
+    const a = cluster(big, { mode: "template", threads: 1 });
     const b = await clusterParallel(big, { mode: "template" }, { minTexts: 1 });
     expect(b.labels).toEqual(a.labels);
     expect(b.clusters.map((c: { template: string }) => c.template)).toEqual(a.clusters.map((c: { template: string }) => c.template));

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cluster, clusterWith, PARALLEL_MIN_TEXTS, type Cluster, type ClusterOptions, type MinerThreads } from "../cluster.js";
-import type { MinerHelper, U32Map } from "../template.js";
+import { packTexts, type MinerHelper, type U32Map } from "../template.js";
 import { describeValue } from "../text.js";
 import { initSync } from "../kernel.js";
 import { signParallel, type SignPoolOptions } from "./parallel.js";
@@ -22,7 +22,8 @@ export { PARALLEL_MIN_TEXTS };
 
 const minerUrl = new URL("./miner-worker.js", import.meta.url);
 
-type Table = { t: Uint32Array; size: number; blocks: Uint32Array[] };
+type Table = { t: Uint32Array; size: number };
+const EMPTY8 = new Uint8Array(0);
 
 /**
  * The caller's side of the miner's worker thread (miner-worker.ts). `mine` calls it
@@ -38,8 +39,11 @@ class MinerThread implements MinerHelper {
   #block = 1;
   #nb = 0;
   #textsSent = 0; // worker blocks whose texts are sent
+  #open = 0; // of them, those whose tokens are neither received nor made here
+  #claims: Int32Array = new Int32Array(0); // per block: 0, or who tokenizes it (1 this thread, 2 the worker)
   #textsAt = 0; // the block after the last one whose texts are sent
   #tokensGot = 0; // worker blocks whose tokens are received
+  #bytes: Uint8Array[] = []; // packed texts (see #sendTexts)
   #slots: Int32Array[] = [];
   #ready: Int32Array = new Int32Array(0);
 
@@ -73,17 +77,26 @@ class MinerThread implements MinerHelper {
     this.#texts = texts;
     this.#block = block;
     this.#nb = Math.ceil(texts.length / block);
-    this.#post({ type: "begin", seenBits, n: texts.length, block });
+    this.#claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, this.#nb)));
+    this.#post({ type: "begin", seenBits, n: texts.length, block, claims: this.#claims });
     this.#sendTexts();
   }
 
-  tokenizes(k: number): boolean { return workerTokenizes(k); }
+  tokenizes(k: number): boolean {
+    if (!workerTokenizes(k)) return false;
+    // the worker's block, unless it has not started it: then this thread takes it
+    if (Atomics.compareExchange(this.#claims, k, 0, 1) !== 0) return true;
+    if (k < this.#textsAt) this.#open--; // (its texts, sent, stay unread)
+    this.#sendTexts();
+    return false;
+  }
 
   tokens(k: number): { toks: Uint32Array; counts: Int32Array } {
     this.#wait(this.#ctl, TOKENS, this.#tokensGot + 1);
     const m = this.#receive();
     if (m.type !== "tokens" || m.k !== k) throw new Error(`${this.#who}: the miner's worker sent ${m.type} ${"k" in m ? m.k : ""} when the tokens of block ${k} were due`);
     this.#tokensGot++;
+    this.#open--;
     this.#sendTexts();
     return m;
   }
@@ -134,13 +147,19 @@ class MinerThread implements MinerHelper {
 
   /** Sends the texts of the worker's next blocks, up to TEXTS_AHEAD ahead of its tokens. */
   #sendTexts(): void {
-    while (this.#textsSent - this.#tokensGot < TEXTS_AHEAD) {
+    while (this.#open < TEXTS_AHEAD) {
       let k = this.#textsAt;
-      while (k < this.#nb && !workerTokenizes(k)) k++;
+      while (k < this.#nb && (!workerTokenizes(k) || Atomics.load(this.#claims, k) !== 0)) k++;
       if (k >= this.#nb) return;
       const b0 = k * this.#block;
-      this.#post({ type: "texts", k, texts: this.#texts.slice(b0, Math.min(this.#texts.length, b0 + this.#block)) });
+      // ASCII texts as bytes in shared memory (a ring of buffers: the one of the worker's block
+      // TEXTS_AHEAD + 1 before is free, its tokens are received), other texts as strings
+      const r = this.#textsSent % (TEXTS_AHEAD + 1);
+      const { packed, others } = packTexts(this.#texts, b0, Math.min(this.#texts.length, b0 + this.#block),
+        (n) => (this.#bytes[r] = new Uint8Array(new SharedArrayBuffer(Math.ceil(n * 1.25)))), this.#bytes[r] ?? EMPTY8);
+      this.#post({ type: "texts", k, bytes: packed.bytes, ends: packed.ends, others });
       this.#textsSent++;
+      this.#open++;
       this.#textsAt = k + 1;
     }
   }

@@ -1,9 +1,11 @@
 /**
  * Worker side of the parallel template miner (see `MinerThread` in cluster-parallel.ts).
  *
- * Pass 1: it tokenizes every other block of texts (sent to it ahead) and posts the tokens back,
- * and counts every block's 3-grams, in block order, once the caller has put the block's tokens in
- * the shared pool; its seen-once filter and 3-gram table are its own (the table in shared memory).
+ * Pass 1: it tokenizes two blocks of texts in three (sent to it ahead, ASCII texts as bytes),
+ * up to TOKENS_AHEAD blocks ahead, and posts the tokens back; a block the caller reaches before
+ * this thread has claimed it, the caller tokenizes itself (a shared claim word per block). It
+ * counts every block's 3-grams, in block order, once the caller has put the block's tokens in the
+ * shared pool; its seen-once filter and 3-gram table are its own (the table in shared memory).
  * Pass 2: it claims blocks in order (a shared counter) and computes their supports into a ring of
  * shared slots, while the caller builds the skeletons; the caller computes a block itself when
  * it gets there first.
@@ -18,7 +20,7 @@ import {
   countBlock, blockSupports, blockKeys, tokenizeBlock,
 } from "../template.js";
 import { initSync } from "../kernel.js";
-import { SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, RING, workerTokenizes, type ToWorker, type FromWorker } from "./miner-protocol.js";
+import { SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, RING, TOKENS_AHEAD, workerTokenizes, type ToWorker, type FromWorker } from "./miner-protocol.js";
 
 const { port, ctl } = workerData as { port: MessagePort; ctl: Int32Array };
 // the kernel tokenizes ASCII texts (tokenizeBlock); its scalar or SIMD build gives the same tokens
@@ -50,34 +52,38 @@ function bump(at: number): void {
 }
 
 let df: U32Map | null = null;
-let blocks: Uint32Array[] = []; // each block's 3-grams (pass 1), read again in pass 2
 
 /** Pass 1 (see the file comment). */
-function countPass(n: number, block: number, seenBits: number): void {
+function countPass(n: number, block: number, seenBits: number, claims: Int32Array): void {
   const seen = new SeenFilter(seenBits);
-  blocks = [];
   df = new U32Map(16, 2, shared);
-  const texts = new Map<number, string[]>();
+  const texts = new Map<number, Extract<ToWorker, { type: "texts" }>>();
   let pooled = -1;
   let pool: Uint32Array = new Uint32Array(0), offs: Int32Array = new Int32Array(0);
   const pump = (): void => {
     const m = next();
-    if (m.type === "texts") texts.set(m.k, m.texts);
+    if (m.type === "texts") texts.set(m.k, m);
     else if (m.type === "pooled") ({ k: pooled, pool, offs } = m);
     else throw new Error(`pass 1 got a '${m.type}' message`);
   };
   const sc = new Scratch(), out = new Buf(), keys = new Buf(), stamps = new StampSet(), part = new Partition();
   const nb = Math.ceil(n / block);
+  let tokAt = 0; // blocks before it are tokenized (or the caller's)
   for (let k = 0; k < nb; k++) {
-    // tokenize the next block of this thread's before counting this one: the caller needs it first
-    const t = k + 1;
-    if (t < nb && workerTokenizes(t) && !workerTokenizes(k)) {
-      while (!texts.has(t)) pump();
-      const arr = texts.get(t)!;
+    // tokenize this thread's blocks up to TOKENS_AHEAD past this one before counting it: the
+    // caller needs them first
+    for (; tokAt < nb && tokAt <= k + TOKENS_AHEAD; tokAt++) {
+      const t = tokAt;
+      if (!workerTokenizes(t) || t <= k) continue;
+      // (the caller takes a block of this thread's that it reaches first, and may not send its texts)
+      while (!texts.has(t) && Atomics.load(claims, t) === 0) pump();
+      if (Atomics.compareExchange(claims, t, 0, 2) !== 0) { texts.delete(t); continue; }
+      const m = texts.get(t)!, arr: string[] = new Array(m.ends.length);
+      for (const [i, s] of m.others) arr[i] = s;
       texts.delete(t);
       out.n = 0;
       const counts = new Int32Array(block);
-      tokenizeBlock(arr, 0, arr.length, out, counts, sc);
+      tokenizeBlock(arr, 0, arr.length, out, counts, sc, m);
       const toks = out.a.slice(0, out.n);
       post({ type: "tokens", k: t, toks, counts }, [toks.buffer, counts.buffer]);
       bump(TOKENS);
@@ -85,12 +91,10 @@ function countPass(n: number, block: number, seenBits: number): void {
     while (pooled < k) pump();
     Atomics.add(ctl, BEAT, 1);
     const b0 = k * block, b1 = Math.min(n, (k + 1) * block);
-    const all = shared(offs[b1] - offs[b0]);
-    blocks.push(all);
-    blockKeys(pool, offs, b0, b1, false, keys, stamps, sc, all);
+    blockKeys(pool, offs, b0, b1, false, keys, stamps, sc);
     countBlock(seen, df, keys.a, keys.n, part);
   }
-  post({ type: "grams", t: df.t, size: df.size, blocks });
+  post({ type: "grams", t: df.t, size: df.size });
   bump(GRAMS);
 }
 
@@ -111,7 +115,7 @@ function supportPass(m: Extract<ToWorker, { type: "supports" }>): void {
       continue;
     }
     if (Atomics.compareExchange(ctl, NEXT, c, c + 1) !== c) continue; // the caller took it
-    blockSupports(df!, bf, theta, pool, offs, c * block, Math.min(n, (c + 1) * block), slots[c % RING], recurring, s, blocks[c]);
+    blockSupports(df!, bf, theta, pool, offs, c * block, Math.min(n, (c + 1) * block), slots[c % RING], recurring, s);
     Atomics.store(ready, c, 1);
     Atomics.notify(ready, c);
   }
@@ -120,8 +124,8 @@ function supportPass(m: Extract<ToWorker, { type: "supports" }>): void {
 try {
   for (;;) {
     const m = next();
-    if (m.type === "begin") countPass(m.n, m.block, m.seenBits);
-    else if (m.type === "supports") { supportPass(m); blocks = []; }
+    if (m.type === "begin") countPass(m.n, m.block, m.seenBits, m.claims);
+    else if (m.type === "supports") supportPass(m);
     else throw new Error(`got a '${m.type}' message between passes`);
   }
 } catch (err) {
