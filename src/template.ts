@@ -2613,42 +2613,80 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
     grams(sc);
     return n;
   };
+  // (listed first, with their positions, then counted and read back in top-bits order, as in
+  // countBlock and lookupBlock: met at random, a table of a large group's 3-grams costs a cache
+  // miss a 3-gram)
+  const wk = new Buf(), wpos = new Buf();
   for (let i = 0; i < N; i++) {
     if (!big(root[i])) continue;
     const n = load(i);
     stamps.begin(n);
+    const ka = wk.room(n), pa = wpos.room(n);
     for (let j = 0; j < n; j++) {
       const gr = sc.grams[j];
       if (!stamps.add(gr) || dfOf[at[i] + j] < SUB_MIN) continue;
-      const p = within.slot(mix2(root[i], gr) || 1);
-      within.t[p + 1]++;
+      ka[wk.n++] = mix2(root[i], gr) || 1;
+      pa[wpos.n++] = at[i] + j;
     }
   }
+  const pk = part.sort(wk.a, true, wk.n), pi = part.outIdx;
+  let runs = 0;
+  for (let q = 0; q < wk.n; q++) if (q === 0 || pk[q] !== pk[q - 1]) runs++;
+  within.reserve(within.size + runs);
+  const wc = new Int32Array(wk.n); // the within-group count of each listed 3-gram
+  // (keys equal in their top 22 bits may interleave: every run is counted before any is read)
+  for (let q = 0; q < wk.n;) {
+    const k = pk[q];
+    let e = q + 1;
+    while (e < wk.n && pk[e] === k) e++;
+    within.t[within.slot(k) + 1] += e - q;
+    q = e;
+  }
+  for (let q = 0; q < wk.n;) {
+    const k = pk[q], c = within.t[within.find(k) + 1];
+    do wc[pi[q++]] = c; while (q < wk.n && pk[q] === k);
+  }
   // contexts: how many of the group's 3-grams extend each of its 2-grams (left and right), and how
-  // many of those are heavy (recur in `floor` texts, nearly all inside the group)
-  const heavyOf = (r: number, gr: number, df: number): boolean => {
-    if (df < SUB_MIN) return false;
-    const c = within.get(mix2(r, gr) || 1, 0), m = size[r];
-    return c >= Math.max(SUB_MIN, m / SUB_SHARE) && c >= SUB_NESTED * df && c < m;
-  };
+  // many of those are heavy (recur in `floor` texts, nearly all inside the group): heavy[at[i] + j]
+  // for 3-gram j of text i (its first occurrence in the text)
+  const heavy = new Uint8Array(total);
+  for (let i = 0, q = 0; i < N; i++) {
+    const r = root[i];
+    if (!big(r)) continue;
+    const end = at[i] + offs[i + 1] - offs[i], m = size[r];
+    for (; q < wk.n && wpos.a[q] < end; q++) {
+      const c = wc[q], df = dfOf[wpos.a[q]];
+      if (c >= Math.max(SUB_MIN, m / SUB_SHARE) && c >= SUB_NESTED * df && c < m) heavy[wpos.a[q]] = 1;
+    }
+  }
+
+  // Only the contexts of heavy 3-grams are asked for below, so all contexts are first listed in
+  // order (8 bytes a 3-gram) and counted afterwards only where a heavy one has them: a table of
+  // every context of a large group (tens of MB, met at random) cost more than the rest of the step.
   const ctxAll = new U32Map(16, 2), ctxHeavy = new U32Map(16, 2);
   const ctx = (r: number, bg: number, side: number): number => mix3(r, bg, side) || 1;
+  const seen = new Buf();
   for (let i = 0; i < N; i++) {
     const r = root[i];
     if (!big(r)) continue;
     const n = load(i);
     bigrams(sc);
     stamps.begin(n);
+    const list = seen.room(2 * n);
     for (let j = 0; j < n; j++) {
       const gr = sc.grams[j];
       if (!stamps.add(gr)) continue;
-      const h = heavyOf(r, gr, dfOf[at[i] + j]);
+      const h = heavy[at[i] + j] === 1;
       for (let side = 0; side < 2; side++) {
         const k = ctx(r, sc.bigrams[j + side], side);
-        ctxAll.t[ctxAll.slot(k) + 1]++;
+        list[seen.n++] = k;
         if (h) ctxHeavy.t[ctxHeavy.slot(k) + 1]++;
       }
     }
+  }
+  for (let q = 0; q < seen.n; q++) {
+    const k = seen.a[q];
+    if (ctxHeavy.find(k) >= 0) ctxAll.t[ctxAll.slot(k) + 1]++;
   }
   // sub-keys (a text's key 3-grams: heavy, and both their 2-gram contexts are mostly heavy, so
   // the place has no long tail of one-off values), and how many texts share each (root, sub-key)
@@ -2663,7 +2701,7 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
     let h = 0, k = 0;
     for (let j = 0; j < n; j++) {
       const gr = sc.grams[j];
-      if (!stamps.add(gr) || !heavyOf(r, gr, dfOf[at[i] + j])) continue;
+      if (!stamps.add(gr) || heavy[at[i] + j] !== 1) continue;
       let ok = true;
       for (let side = 0; side < 2 && ok; side++) {
         const c = ctx(r, sc.bigrams[j + side], side);
