@@ -2387,7 +2387,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       const p = alloc32(Math.max(Math.ceil(pool.length * 1.25), used + total));
       p.set(pool.subarray(0, used)); pool = p;
     }
-    copyWords(toks, 0, pool, used, total);
+    pool.set(toks.subarray(0, total), used);
     for (let i = b0; i < b1; i++) offs[i + 1] = offs[i] + counts[i - b0];
     used += total;
     helper?.pooled(k, pool, offs);
