@@ -2410,6 +2410,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const shape = new Uint8Array(N);
   const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
   const exact = new Map<number, number>(); // token-sequence hash -> group, for texts without a skeleton
+  const exactFull = new Map<string, number>(); // the same, for texts whose hash another text has
   const exactMembers = new Map<number, number[]>(); // such a group (its root) -> its first members (for its template)
   // 1 when at least half of the text's 3-grams recur (in minSupport texts): a text with fewer
   // cannot be a near-duplicate (Jaccard >= 0.8 shares 80 % of its 3-grams) of anything
@@ -2441,8 +2442,16 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
         let words = false;
         for (let j = 0; j < n && !words; j++) words = sc.toks[j] !== WILD;
         const k = words ? hashElems(sc.toks, 0, n, -1, -1) : exactKey(normalize(texts[i]));
-        const g0 = exact.get(k);
-        if (g0 === undefined) exact.set(k, groups[i]);
+        let g0 = exact.get(k);
+        // (a 32-bit key is shared by two different texts about 60 times among 1M prompts: a hit is
+        // checked against the group's first text, and a text that only shares its key is grouped
+        // by its whole token sequence, or its text when it is all digits)
+        if (g0 !== undefined && !sameExact(pool, offs, texts, i, eng.gRep[g0] as number, words)) {
+          const full = words ? Array.prototype.join.call(pool.subarray(offs[i], offs[i + 1]), ",") : "#" + normalize(texts[i]);
+          g0 = exactFull.get(full);
+          if (g0 === undefined) exactFull.set(full, groups[i]);
+        }
+        if (g0 === undefined) { if (!exact.has(k)) exact.set(k, groups[i]); }
         else {
           const r = eng.union(g0, groups[i]);
           let ms = exactMembers.get(r);
@@ -2753,6 +2762,18 @@ function maskedDisplay(eng: Engine, text: string): string {
 
 /** A text whose whitespace-separated tokens are all "<*>" (or that has none). */
 const ONLY_SLOTS = /^\s*(?:<\*>(?:\s+<\*>)*)?\s*$/u;
+
+/**
+ * Whether texts i and j (without a skeleton; `words`: text i has a token that is not a number)
+ * are one for the exact grouping of `mine`: the same tokens, and when they are all numbers, the
+ * same normalized text.
+ */
+function sameExact(pool: Uint32Array, offs: Int32Array, texts: readonly string[], i: number, j: number, words: boolean): boolean {
+  const a = offs[i], n = offs[i + 1] - a, b = offs[j];
+  if (offs[j + 1] - b !== n) return false;
+  for (let q = 0; q < n; q++) if (pool[a + q] !== pool[b + q]) return false;
+  return words || normalize(texts[i]) === normalize(texts[j]);
+}
 
 /** A 32-bit key of a string (FNV-1a, then mixed), tagged apart from token-sequence hashes. */
 function exactKey(s: string): number {

@@ -289,6 +289,19 @@ describe("texts identical up to their digits", () => {
   });
 });
 
+describe("texts that only share a 32-bit key", () => {
+  it("are not grouped as exact copies (the exact grouping checks the tokens)", () => {
+    // each pair's token sequences hash to the same 32-bit key (found by search over generated
+    // three-word texts); before the check, each pair was one group with the first text as template
+    const pairs = [["lxxb ciln ssyy", "fqnd mjry scvtb"], ["nbsi qkwic staje", "xavi igrjc slnke"]];
+    for (const [a, b] of pairs) {
+      expect(Array.from(mineTemplates([a, b]).labels)).toEqual([0, 1]);
+      expect(Array.from(mineTemplates([a, "an unrelated line", b]).labels)).toEqual([0, 1, 2]);
+      expect(Array.from(mineTemplates([`${a} 12`, `${b} 34`]).labels)).toEqual([0, 1]); // (the keys still collide)
+    }
+  });
+});
+
 describe("common words are not template wording", () => {
   it("templates filled from the same words as organic text group by their fixed wording only", () => {
     const r = rng(17);
