@@ -56,8 +56,9 @@ let df: U32Map | null = null;
 let touched = 0; // pool words whose pages this thread has faulted in
 /**
  * Faults in the pages of the pool that the caller will copy its next two blocks' tokens into,
- * from this thread: a first touch of fresh memory costs about 10 µs a 4 KiB page on the machines
- * measured (0.7 s for the pool of 1M prompts), and the caller is the busier thread in pass 1.
+ * from this thread: a first touch of fresh memory cost 10-15 µs a 4 KiB page on the machine
+ * measured (bench/memory.bench.mjs; the pool of 1M prompts is 300 MB), and the caller is the
+ * busier thread in pass 1.
  * `Atomics.add` of 0 writes nothing a copy could lose (tokens are never 0 anyway).
  */
 function touchAhead(pool: Uint32Array, offs: Int32Array, end: number, blocks: number): void {
