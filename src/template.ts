@@ -235,6 +235,31 @@ export class U32Map {
       p += st; if (p === end) p = 0;
     }
   }
+  /**
+   * Offset of a new slot for `key`, even when the key is in already (a table whose entries carry a
+   * second key elsewhere: see `Engine.entry`); value 0. May replace `t`.
+   */
+  append(key: number): number {
+    if ((this.size + 1) * 2 > this.slots) this.grow();
+    const t = this.t, st = this.stride, end = t.length;
+    let p = this.home(key);
+    while (t[p] !== 0) { p += st; if (p === end) p = 0; }
+    t[p] = key; t[p + 1] = 0;
+    if (st === 4) { t[p + 2] = NONE; t[p + 3] = NONE; }
+    this.size++;
+    return p;
+  }
+  /** Offset of the slot holding (key, value), or -1 (for a table filled by `append`). */
+  findValue(key: number, value: number): number {
+    const t = this.t, st = this.stride, end = t.length;
+    let p = this.home(key);
+    for (;;) {
+      const k = t[p];
+      if (k === 0) return -1;
+      if (k === key && t[p + 1] === value) return p;
+      p += st; if (p === end) p = 0;
+    }
+  }
   deleteAt(p: number): void {
     const t = this.t, st = this.stride, end = t.length;
     let q = p;
@@ -341,6 +366,8 @@ export class Scratch {
   payload = false;
   /** Set by `skeletonOf` when the text has too little wording to be grouped: its skeleton hash. */
   thin = 0;
+  /** Set by `skeletonOf`: the second hash (`hashCheck`) of the skeleton, or of the thin skeleton. */
+  check = 0;
   gen = new Uint32Array(512);
   ensure(n: number): void {
     if (n <= this.toks.length) return;
@@ -987,7 +1014,12 @@ class Engine {
   private readonly stamps = new StampSet();
   readonly sc = new Scratch();
   // pattern entries
+  // (pattern key -> entry; the key is a 32-bit hash, and two patterns whose keys collide are told
+  // apart by eCheck, a second hash: about 6 pairs of 32-bit keys collide among the 1M bench's
+  // patterns, which would each join two unrelated skeletons. Entries with one key sit in the same
+  // probe run, as linear probing allows.)
   private readonly pat = new U32Map(12);
+  private eCheck = new Uint32Array(1024); // the pattern's second hash (see `hashCheck`)
   private eGroup = new Int32Array(1024); // exact group, -1
   private eMerged = new Uint8Array(1024); // 1 when the open place is already a slot
   private eNv = new Int32Array(1024);
@@ -1207,15 +1239,17 @@ class Engine {
     // frame of a template
     const floating = long && kept === 1 && elems[0] === SLOT && elems[ne - 1] === SLOT && statics < this.o.minWording;
     if (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER)) {
-      if (statics >= THIN_MIN) sc.thin = hashElems(elems, 0, ne, -1, -1) || 1;
+      if (statics >= THIN_MIN) { sc.thin = hashElems(elems, 0, ne, -1, -1) || 1; sc.check = hashCheck; }
       return 0;
     }
-    return hashElems(elems, 0, ne, -1, -1);
+    const h = hashElems(elems, 0, ne, -1, -1);
+    sc.check = hashCheck;
+    return h;
   }
 
   // ------------------------------------------------------------------------------ pattern entries
 
-  private newEntry(key: number): number {
+  private newEntry(key: number, check: number): number {
     let e = this.eFree.pop();
     if (e === undefined) {
       e = this.eCount++;
@@ -1224,17 +1258,27 @@ class Engine {
         this.eGroup = grow32(this.eGroup, c); this.eMerged = grow8(this.eMerged, c); this.eNv = grow32(this.eNv, c);
         this.eRefs = grow32(this.eRefs, c); this.eAlias = grow8(this.eAlias, c);
         this.eExact = grow32(this.eExact, c); this.eReg = grow32(this.eReg, c); this.eLong = grow8(this.eLong, c); this.eTok = grow8(this.eTok, c); this.eVariant = grow8(this.eVariant, c); this.eAbsorb = grow8(this.eAbsorb, c);
+        const ck = new Uint32Array(c); ck.set(this.eCheck); this.eCheck = ck;
         const v = new Uint32Array(c * V); v.set(this.eVals); this.eVals = v;
         const vg = new Int32Array(c * V); vg.set(this.eValGroups); this.eValGroups = vg;
       }
     }
     this.eGroup[e] = -1; this.eMerged[e] = 0; this.eNv[e] = 0; this.eRefs[e] = 0; this.eAlias[e] = 0; this.eExact[e] = 0; this.eReg[e] = 0; this.eLong[e] = 0; this.eTok[e] = 0; this.eVariant[e] = 0; this.eAbsorb[e] = 0;
-    const p = this.pat.slot(key);
+    this.eCheck[e] = check;
+    const p = this.pat.append(key);
     this.pat.t[p + 1] = e;
     return e;
   }
-  private entry(key: number): number {
-    return this.pat.get(key, -1) | 0;
+  /** The entry of the pattern with hashes (key, check), or -1. */
+  private entry(key: number, check: number): number {
+    const t = this.pat.t, end = t.length, ec = this.eCheck;
+    let p = this.pat.home(key);
+    for (;;) {
+      const k = t[p];
+      if (k === 0) return -1;
+      if (k === key && ec[t[p + 1]] === check) return t[p + 1];
+      p += 2; if (p === end) p = 0;
+    }
   }
 
   find(g: number): number {
@@ -1284,7 +1328,7 @@ class Engine {
       this.gSize[g] = 1;
       return g;
     }
-    let e = this.entry(h);
+    let e = this.entry(h, sc.check);
     if (e >= 0 && this.eGroup[e] >= 0) {
       const x = ++this.eExact[e];
       const g0 = this.eGroup[e];
@@ -1296,7 +1340,7 @@ class Engine {
     }
     const g = this.newGroup(rep);
     this.gSize[g] = 1;
-    if (e < 0) e = this.newEntry(h);
+    if (e < 0) e = this.newEntry(h, sc.check);
     this.eGroup[e] = g; this.eRefs[e]++; this.eExact[e]++;
     this.gEntry[g] = e; this.gKey[g] = h;
     if (this.streaming) { this.gSkel[g] = sc.elems.slice(0, sc.ne); this.gStr[g] = sc.strength.slice(0, sc.nseg); }
@@ -1309,14 +1353,14 @@ class Engine {
   }
 
   /** The registration of group g's skeleton (in the scratch) under one of its generalisations. */
-  private registrar(g: number): (key: number, value: number, segment: boolean, len: number) => void {
+  private registrar(g: number): (key: number, value: number, segment: boolean, len: number, s: number, check: number) => void {
     const sc = this.sc;
     const long = sc.n > this.o.maxColumns;
     let statics = 0;
     for (let p = 0; p < sc.ne; p++) if (sc.elems[p] > SEAM) statics++;
-    return (key, value, segment, len) => {
-      let x = this.entry(key);
-      if (x < 0) x = this.newEntry(key);
+    return (key, value, segment, len, _s, check) => {
+      let x = this.entry(key, check);
+      if (x < 0) x = this.newEntry(key, check);
       this.eRefs[x]++; this.eReg[x]++;
       if (segment && long && len >= PAYLOAD_MIN) this.eLong[x] = 1;
       // a variant place: a long text (the payload regime), a short value, real wording around it
@@ -1341,9 +1385,9 @@ class Engine {
   private reconsider(g: number): void {
     const sc = this.sc, reg = this.registrar(g);
     let now = 0; // the held segments that every rule lets through now
-    this.gHeld[g] = this.forEachGeneralisation(sc.elems, sc.ne, (key, value, segment, len, s) => {
+    this.gHeld[g] = this.forEachGeneralisation(sc.elems, sc.ne, (key, value, segment, len, s, check) => {
       now |= 1 << s;
-      reg(key, value, segment, len);
+      reg(key, value, segment, len, s, check);
     }, sc.strength, this.gHeld[g]);
     this.gLate[g] |= now;
   }
@@ -1404,7 +1448,7 @@ class Engine {
   thinJoin(): number {
     const sc = this.sc, k = sc.thin;
     if (k === 0 || (sc.elems[0] <= SEAM && sc.elems[sc.ne - 1] <= SEAM)) return -1;
-    const x = this.entry(k);
+    const x = this.entry(k, sc.check);
     if (x < 0 || !this.eMerged[x] || this.eNv[x] < this.o.variability) return -1;
     return this.find(this.eValGroups[x * this.o.variability]);
   }
@@ -1499,8 +1543,8 @@ class Engine {
   /** Batch mode, after settle(): the skeleton in the scratch joins the patterns it generalises to. */
   joinMerged(g: number): void {
     const sc = this.sc, V = this.o.variability;
-    this.forEachGeneralisation(sc.elems, sc.ne, (key) => {
-      const x = this.entry(key);
+    this.forEachGeneralisation(sc.elems, sc.ne, (key, _v, _s, _l, _i, check) => {
+      const x = this.entry(key, check);
       if (x >= 0 && this.eMerged[x]) this.union(this.eValGroups[x * V], g);
     }, sc.strength);
   }
@@ -1526,7 +1570,7 @@ class Engine {
    * generalisations left out; the segments in `force` are generalised whatever their supports
    * (those `reconsider` registered later than their skeleton).
    */
-  forEachGeneralisation(el: Uint32Array, ne: number, fn: (key: number, value: number, segment: boolean, len: number, s: number) => void, str: Int32Array | null, only = -1, force = 0): number {
+  forEachGeneralisation(el: Uint32Array, ne: number, fn: (key: number, value: number, segment: boolean, len: number, s: number, check: number) => void, str: Int32Array | null, only = -1, force = 0): number {
     let held = 0;
     if (ne <= this.o.maxColumns && only === -1) {
       // one token at a time (only tokens with some static context on either side)
@@ -1538,7 +1582,8 @@ class Engine {
           // a column strictly between static tokens (or the text's ends) may vary (Brain, Drain);
           // a token next to a slot only joins the slot under the slot rule
           const column = (p === 0 || el[p - 1] !== SLOT) && (p === ne - 1 || el[p + 1] !== SLOT);
-          fn(hashElems(el, 0, ne, p, p + 1), el[p], !column, 1, -1);
+          const key = hashElems(el, 0, ne, p, p + 1);
+          fn(key, el[p], !column, 1, -1, hashCheck);
         }
       }
     }
@@ -1597,7 +1642,8 @@ class Engine {
         }
         let v = 0x1b873593;
         while (p < ne && el[p] > SEAM) { v = mix2(v, el[p]); p++; }
-        fn(hashElems(el, 0, ne, a, p), tok(v), true, p - a, s);
+        const key = hashElems(el, 0, ne, a, p);
+        fn(key, tok(v), true, p - a, s, hashCheck);
       }
     }
     return held;
@@ -1630,8 +1676,8 @@ class Engine {
       }
       const skel = this.gSkel[x];
       if (skel) {
-        this.forEachGeneralisation(skel, skel.length, (k) => {
-          const y = this.entry(k);
+        this.forEachGeneralisation(skel, skel.length, (k, _v, _s, _l, _i, check) => {
+          const y = this.entry(k, check);
           if (y < 0) return;
           clear(y, k);
           const base = y * V;
@@ -1661,7 +1707,7 @@ class Engine {
   }
   private unref(e: number, key: number): void {
     if (--this.eRefs[e] > 0) return;
-    const s = this.pat.find(key);
+    const s = this.pat.findValue(key, e);
     if (s >= 0) this.pat.deleteAt(s);
     this.eFree.push(e);
   }
@@ -1679,7 +1725,7 @@ class Engine {
     w.i32s(this.eGroup, E); w.u8s(this.eMerged, E); w.i32s(this.eNv, E);
     w.u32s(this.eVals, E * V); w.i32s(this.eValGroups, E * V);
     w.i32s(this.eRefs, E); w.u8s(this.eAlias, E); w.i32s(this.eExact, E); w.i32s(this.eReg, E);
-    w.u8s(this.eLong, E); w.u8s(this.eTok, E); w.u8s(this.eAbsorb, E);
+    w.u8s(this.eLong, E); w.u8s(this.eTok, E); w.u8s(this.eAbsorb, E); w.u32s(this.eCheck, E);
     w.u32(this.eFree.length); for (const e of this.eFree) w.u32(e);
     const G = this.gCount;
     w.u32(G);
@@ -1707,14 +1753,14 @@ class Engine {
     loadMap(r, this.bf, "the 2-gram table", (v) => { if (v < 1) throw r.fail(`the 2-gram table holds a count of ${v}`); });
     const V = this.o.variability;
     const E = r.count("the pattern entry count", 1 << 28);
-    loadMap(r, this.pat, "the pattern table", (v) => { if (v < 0 || v >= E) throw r.fail(`the pattern table points to entry ${v} of ${E}`); });
+    loadMap(r, this.pat, "the pattern table", (v) => { if (v < 0 || v >= E) throw r.fail(`the pattern table points to entry ${v} of ${E}`); }, true);
     let cap = 1024;
     while (cap < E) cap *= 2;
     this.eGroup = r.i32s(E, cap, "eGroup"); this.eMerged = r.u8s(E, cap, "eMerged"); this.eNv = r.i32s(E, cap, "eNv");
     this.eVals = r.u32s(E * V, cap * V, "eVals"); this.eValGroups = r.i32s(E * V, cap * V, "eValGroups");
     this.eRefs = r.i32s(E, cap, "eRefs"); this.eAlias = r.u8s(E, cap, "eAlias"); this.eExact = r.i32s(E, cap, "eExact");
     this.eReg = r.i32s(E, cap, "eReg"); this.eLong = r.u8s(E, cap, "eLong"); this.eTok = r.u8s(E, cap, "eTok");
-    this.eAbsorb = r.u8s(E, cap, "eAbsorb"); this.eVariant = new Uint8Array(cap);
+    this.eAbsorb = r.u8s(E, cap, "eAbsorb"); this.eCheck = r.u32s(E, cap, "eCheck"); this.eVariant = new Uint8Array(cap);
     this.eCount = E;
     this.eFree = r.indexes(E, "free pattern entries");
     const G = r.count("the group count", 1 << 28);
@@ -1813,18 +1859,26 @@ class Engine {
 
 /** Hash of elements [0, ne) with [a, b) replaced by one SLOT, adjacent SLOT/SEAM runs collapsed. */
 function hashElems(el: Uint32Array, from: number, ne: number, a: number, b: number): number {
-  let h = 0x2545f491;
+  let h = 0x2545f491, c = 0x6a09e667;
   let pending = 0; // SLOT or SEAM waiting to be hashed; SLOT absorbs SEAM and SLOT
   for (let p = from; p < ne; p++) {
     let e = el[p];
     if (p === a) { e = SLOT; p = b - 1; }
     if (e <= SEAM) { if (pending !== SLOT) pending = e; continue; }
-    if (pending !== 0) { h = mix2(h, pending); pending = 0; }
-    h = mix2(h, e);
+    if (pending !== 0) { h = mix2(h, pending); c = mixCheck(c, pending); pending = 0; }
+    h = mix2(h, e); c = mixCheck(c, e);
   }
-  if (pending !== 0) h = mix2(h, pending);
+  if (pending !== 0) { h = mix2(h, pending); c = mixCheck(c, pending); }
+  hashCheck = c;
   return tok(h);
 }
+/**
+ * The second hash of the sequence `hashElems` hashed last, from another seed and multiplier (an
+ * independent chain the CPU runs alongside the first): the pattern table tells keys that collide
+ * in 32 bits apart by it, and the streaming miner's exact-text keys use 21 bits of it.
+ */
+let hashCheck = 0;
+const mixCheck = (a: number, b: number): number => fmix((Math.imul(a, 0x85ebca77) + b) | 0);
 
 /** Hash of a skeleton with its seams left out (static tokens and slots only; see `joinSeamless`). */
 function seamlessHash(el: Uint32Array, ne: number): number {
@@ -1964,7 +2018,7 @@ function lcsMerge(a: string[], b: string[]): string[] {
 // ------------------------------------------------------------------------------------ persistence
 
 const MAGIC = 0x4d54444e; // "NDTM" little-endian
-const VERSION = 4; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly), entries carry the typo-rule flag, and the live groups' cores are saved; 4: groups carry their held and late-generalised segments (see `Engine.reconsider`: release must unregister the late ones) and the seamless skeletons are saved (see `Engine.joinSeamless`)
+const VERSION = 5; // 2: token hashes carry the plain-word bit and leave out opening and closing punctuation; 3: a generalisation must leave wording that holds a template (entries registered by version 2 would be released wrongly), entries carry the typo-rule flag, and the live groups' cores are saved; 4: groups carry their held and late-generalised segments (see `Engine.reconsider`: release must unregister the late ones) and the seamless skeletons are saved (see `Engine.joinSeamless`); 5: pattern entries carry their second hash (`eCheck`), and the pattern table may hold a key more than once
 const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
@@ -2073,7 +2127,7 @@ function saveMap(w: ByteWriter, m: U32Map): void {
     for (let k = 0; k < st; k++) w.u32(t[p + k]);
   }
 }
-function loadMap(r: ByteReader, m: U32Map, what: string, checkVal: (v: number) => void): void {
+function loadMap(r: ByteReader, m: U32Map, what: string, checkVal: (v: number) => void, dupKeys = false): void {
   const bits = r.u8(`${what}'s capacity`);
   if (bits < 4 || bits > 28) throw r.fail(`${what} has capacity 2^${bits}`);
   const n = r.count(`${what}'s size`, 1 << (bits - 1));
@@ -2083,10 +2137,20 @@ function loadMap(r: ByteReader, m: U32Map, what: string, checkVal: (v: number) =
   for (let k = 0; k < n; k++) {
     const key = r.u32(what);
     if (key === 0) throw r.fail(`${what} holds the reserved key 0`);
-    if (fresh.find(key) >= 0) throw r.fail(`${what} holds key ${key} twice`);
-    const p = fresh.slot(key);
-    for (let w = 1; w < st; w++) fresh.t[p + w] = r.u32(what);
-    checkVal(fresh.t[p + 1]);
+    if (dupKeys) {
+      // (a key may repeat, each time with another value: see `U32Map.append`)
+      const v = r.u32(what);
+      if (fresh.findValue(key, v) >= 0) throw r.fail(`${what} holds key ${key} with value ${v} twice`);
+      const p = fresh.append(key);
+      fresh.t[p + 1] = v;
+      for (let w = 2; w < st; w++) fresh.t[p + w] = r.u32(what);
+      checkVal(v);
+    } else {
+      if (fresh.find(key) >= 0) throw r.fail(`${what} holds key ${key} twice`);
+      const p = fresh.slot(key);
+      for (let w = 1; w < st; w++) fresh.t[p + w] = r.u32(what);
+      checkVal(fresh.t[p + 1]);
+    }
   }
   m.t = fresh.t; m.mask = fresh.mask; m.shift = fresh.shift; m.size = fresh.size;
 }
@@ -2200,12 +2264,17 @@ export class TemplateMiner {
     return g;
   }
 
-  /** Key of the tokenized text in the scratch: its tokens (digits masked), or the text when all are digits. */
+  /**
+   * Key of the tokenized text in the scratch: its tokens (digits masked), or the text when all are
+   * digits; 53 bits (the 32-bit hash and 21 bits of its second hash), so that texts do not share a
+   * key by chance (32 bits alone collide about 60 times among 1M prompts, as the batch miner saw).
+   */
   private exactKeyOf(s: string): number {
     const sc = this.eng.sc, n = sc.n;
     let words = false;
     for (let j = 0; j < n && !words; j++) words = sc.toks[j] !== WILD;
-    return words ? hashElems(sc.toks, 0, n, -1, -1) : exactKey(s);
+    const h = words ? hashElems(sc.toks, 0, n, -1, -1) : exactKey(s);
+    return h + (hashCheck & 0x1fffff) * 4294967296;
   }
 
   /** An earlier item whose n-gram just became recurrent: if it is alone, look again. */
@@ -2295,7 +2364,7 @@ export class TemplateMiner {
     const r = new ByteReader(bytes);
     if (r.u32("the magic number") !== MAGIC) throw r.fail("these bytes are not a TemplateMiner state (wrong magic number)");
     const v = r.u32("the version");
-    if (v !== VERSION) throw r.fail(`format version ${v}; this build reads version ${VERSION}`);
+    if (v !== VERSION) throw r.fail(`format version ${v}; this build reads version ${VERSION}${v < VERSION ? " (a state saved by an older neardup: mine its texts again)" : ""}`);
     const opts = { minSupport: r.u32("minSupport"), relativeSupport: r.f64("relativeSupport"), variability: r.u32("variability"),
       maxColumns: r.u32("maxColumns"), maxSegments: r.u32("maxSegments"), minWording: r.u32("minWording") };
     let m: TemplateMiner;
@@ -2775,10 +2844,11 @@ function sameExact(pool: Uint32Array, offs: Int32Array, texts: readonly string[]
   return words || normalize(texts[i]) === normalize(texts[j]);
 }
 
-/** A 32-bit key of a string (FNV-1a, then mixed), tagged apart from token-sequence hashes. */
+/** A 32-bit key of a string (FNV-1a, then mixed), tagged apart from token-sequence hashes; sets `hashCheck` to a second hash of it. */
 function exactKey(s: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = 0x811c9dc5 | 0, c = 0x6a09e667;
+  for (let i = 0; i < s.length; i++) { const x = s.charCodeAt(i); h = Math.imul(h ^ x, 0x01000193); c = Math.imul(c ^ x, 0x01000193) + 0x7f4a7c15 | 0; }
+  hashCheck = fmix(c ^ s.length);
   return tok(mix2(fmix(h), 0x3c6ef372));
 }
 

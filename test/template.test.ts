@@ -302,6 +302,50 @@ describe("texts that only share a 32-bit key", () => {
   });
 });
 
+describe("templates whose skeletons only share a 32-bit key", () => {
+  // the pairs above hash to one 32-bit state, and a skeleton's hash goes on from that state: the
+  // skeletons "lxxb ciln ssyy <*>" and "fqnd mjry scvtb <*> ..." share their key
+  const texts: string[] = [], truth: number[] = [];
+  const r = rng(23);
+  for (let i = 0; i < 40; i++) {
+    const pair = [["lxxb ciln ssyy", "fqnd mjry scvtb"], ["nbsi qkwic staje", "xavi igrjc slnke"]][i % 2];
+    const k = (i >> 1) % 2;
+    texts.push(`${pair[k]} ${WORDS[r.int(0, WORDS.length - 1)]} ${WORDS[r.int(0, WORDS.length - 1)]}`);
+    truth.push((i % 2) * 2 + k);
+  }
+  const partitionOf = (labels: ArrayLike<number>) => Array.from(truth, (_, i) => truth.findIndex((_, j) => labels[j] === labels[i]));
+  const expected = partitionOf(truth);
+
+  it("stay apart in batch mining (pattern entries carry a second hash)", () => {
+    const { labels, templates } = mineTemplates(texts);
+    expect(partitionOf(labels)).toEqual(expected);
+    expect(templates[labels[0]]).toBe("lxxb ciln ssyy <*>");
+  });
+
+  it("stay apart when streamed, and the pattern table empties on removal", () => {
+    const m = new TemplateMiner();
+    const groups = texts.map((t, i) => m.add(i, t));
+    expect(partitionOf(texts.map((_, i) => m.groupOf(i)))).toEqual(expected);
+    expect(groups.length).toBe(40);
+    // through a save and load too
+    const back = TemplateMiner.deserialize(m.serialize());
+    expect(partitionOf(texts.map((_, i) => back.groupOf(i)))).toEqual(expected);
+    back.add(100, "lxxb ciln ssyy golf hotel");
+    back.add(101, "fqnd mjry scvtb golf hotel");
+    expect(back.groupOf(100)).toBe(back.groupOf(0));
+    expect(back.groupOf(101)).toBe(back.groupOf(2));
+    for (let i = 0; i < 40; i++) m.remove(i);
+    expect(m.stats()).toEqual({ ngrams: 0, patterns: 0, items: 0 });
+  });
+
+  it("texts that only share a 32-bit key are not one exact-copy group when streamed", () => {
+    const m = new TemplateMiner();
+    m.add(0, "lxxb ciln ssyy"); m.add(1, "fqnd mjry scvtb"); m.add(2, "lxxb ciln ssyy"); m.add(3, "FQND  mjry scvtb"); // (the same tokens)
+    expect([m.groupOf(1), m.groupOf(2), m.groupOf(3)]).toEqual([m.groupOf(1), m.groupOf(0), m.groupOf(1)]);
+    expect(m.groupOf(0)).not.toBe(m.groupOf(1));
+  });
+});
+
 describe("common words are not template wording", () => {
   it("templates filled from the same words as organic text group by their fixed wording only", () => {
     const r = rng(17);
