@@ -23,6 +23,8 @@ export interface KernelExports {
   spanCount(): number;
   minerTokens(count: number): number;
   minerKeys(counts: number, docs: number, toks: number, keys: number, all: number, table: number, bits: number, two: number): number;
+  minerPairs(counts: number, docs: number, toks: number, gc: number, theta: number, keys: number, pos: number, rec: number, posBase: number): number;
+  minerSpecific(counts: number, docs: number, toks: number, gc: number, bv: number, theta: number, sp: number, det: number, shared: number, wild: number): void;
 }
 
 /** Algorithm codes shared with assembly/config.ts. */
@@ -68,6 +70,7 @@ export class Kernel {
   generation = 0;
   u8!: Uint8Array;
   u32!: Uint32Array;
+  i32!: Int32Array;
   u64!: BigUint64Array;
   input!: Uint8Array;
   docs!: Uint32Array;
@@ -100,6 +103,7 @@ export class Kernel {
     this.buffer = buf;
     this.u8 = new Uint8Array(buf);
     this.u32 = new Uint32Array(buf);
+    this.i32 = new Int32Array(buf);
     this.u64 = new BigUint64Array(buf);
     this.input = this.u8.subarray(this.INPUT, this.INPUT + (this.exports.inputCapacity() >>> 0));
     this.docs = this.u32.subarray(this.DOCS >>> 2, (this.DOCS >>> 2) + this.DOCS_CAP + 1);

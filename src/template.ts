@@ -183,6 +183,8 @@ export class U32Map {
   shift: number; // 32 - log2(slots): a key's home is its top bits (keys are mixed hashes), so keys
   // sorted by their top bits visit the table in order (see `Partition`)
   size = 0;
+  /** `countBlock`: the share of a block's runs that were new keys, last time. */
+  fresh = 1;
   /** `alloc` makes the table's arrays (a worker's tables live in shared memory). */
   constructor(bits: number, stride: 2 | 4 = 2, alloc: (words: number) => Uint32Array = (w) => new Uint32Array(w)) {
     this.stride = stride;
@@ -751,19 +753,48 @@ export function blockKeysForTest(pool: Uint32Array, counts: Int32Array, two: boo
   return { keys: keys.a.slice(0, keys.n), all };
 }
 
+/**
+ * Test hook: `blockSupports` of every text of a token pool, with the kernel or without it, under
+ * 3-gram and 2-gram tables holding the counts given (as `countBlock` stores them: one less than the
+ * batch frequency).
+ */
+export function blockSupportsForTest(pool: Uint32Array, counts: Int32Array, grams: Map<number, number>, pairs: Map<number, number>, theta: number, useKernel: boolean): { supports: Int32Array; recurring: Uint8Array } {
+  const n = counts.length, offs = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offs[i + 1] = offs[i] + counts[i];
+  const table = (m: Map<number, number>): U32Map => {
+    const t = new U32Map(4);
+    for (const [key, c] of m) t.t[t.slot(key) + 1] = c;
+    return t;
+  };
+  const recurring = new Uint8Array(n);
+  const supports = blockSupports(table(grams), table(pairs), theta, pool, offs, 0, n, new Int32Array(offs[n]), recurring, new SupportScratch(), useKernel ? loadedKernel() : null);
+  return { supports, recurring };
+}
+
 /** Tokens and texts a `minerKeys` call takes (the longest text goes alone, however long). */
 const KEYS_TOKENS = 1 << 18, KEYS_DOCS = 1 << 15;
+
+/** The end of the texts [i, j) a kernel call takes: at most KEYS_TOKENS tokens (or one text) and KEYS_DOCS texts. */
+function chunkEnd(offs: Int32Array, i: number, b1: number): number {
+  let j = i + 1;
+  while (j < b1 && j - i < KEYS_DOCS && offs[j + 1] - offs[i] <= KEYS_TOKENS) j++;
+  return j;
+}
+
+/** Writes the token counts of texts [i, j) and their tokens at INPUT: counts at word 0, tokens after them. */
+function kernelTexts(k: Kernel, pool: Uint32Array, offs: Int32Array, i: number, j: number): void {
+  const w0 = k.INPUT >>> 2, u = k.u32;
+  for (let d = 0; d < j - i; d++) u[w0 + d] = offs[i + d + 1] - offs[i + d];
+  u.set(pool.subarray(offs[i], offs[j]), w0 + j - i);
+}
 
 /** `blockKeys` in the kernel (`minerKeys`, assembly/miner.ts: the same keys in the same order). */
 function kernelKeys(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: number, b1: number, two: boolean, keys: Buf | null, all: Uint32Array | null): void {
   const base = offs[b0];
   for (let i = b0; i < b1;) {
-    // texts [i, j): at most KEYS_TOKENS tokens (or one text) and KEYS_DOCS texts
-    let j = i + 1, longest = offs[i + 1] - offs[i];
-    while (j < b1 && j - i < KEYS_DOCS && offs[j + 1] - offs[i] <= KEYS_TOKENS) {
-      longest = Math.max(longest, offs[j + 1] - offs[j]);
-      j++;
-    }
+    const j = chunkEnd(offs, i, b1);
+    let longest = 0;
+    for (let d = i; d < j; d++) longest = Math.max(longest, offs[d + 1] - offs[d]);
     const docs = j - i, total = offs[j] - offs[i];
     let bits = 4;
     while (2 ** bits < 2 * (longest + 1)) bits++;
@@ -771,8 +802,7 @@ function kernelKeys(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: number, 
     const cW = 0, tW = docs, kW = tW + total, aW = kW + (keys !== null ? total + docs : 0), sW = aW + (all !== null ? total : 0);
     k.ensureInput((sW + (keys !== null ? 2 ** bits : 0)) * 4);
     const w0 = k.INPUT >>> 2, u = k.u32;
-    for (let d = 0; d < docs; d++) u[w0 + cW + d] = offs[i + d + 1] - offs[i + d];
-    u.set(pool.subarray(offs[i], offs[j]), w0 + tW);
+    kernelTexts(k, pool, offs, i, j);
     const nk = k.raw.minerKeys(k.INPUT + cW * 4, docs, k.INPUT + tW * 4, keys !== null ? k.INPUT + kW * 4 : 0,
       all !== null ? k.INPUT + aW * 4 : 0, k.INPUT + sW * 4, bits, two ? 1 : 0);
     if (keys !== null) {
@@ -806,11 +836,17 @@ export function countBlock(seen: SeenFilter, m: U32Map, keys: Uint32Array, n: nu
     if (c > 0) { rk[nr] = k; rc[nr++] = c; }
     j = e;
   }
-  m.reserve(m.size + nr);
+  // (room for the share of the runs that were new keys in the last block, and a quarter more:
+  // reserving for every run doubled the 2-gram table at 1M prompts to 2^24 slots for 3.6M keys,
+  // 128 MB more to fault in; a block with more new keys than that grows the table midway, which
+  // costs some longer probe runs in its low part)
+  const before = m.size;
+  m.reserve(before + Math.ceil(nr * Math.min(1, m.fresh * 1.25)));
   for (let j = 0; j < nr; j++) {
     const p = m.slot(rk[j]);
     m.t[p + 1] += rc[j];
   }
+  if (nr > 0) m.fresh = (m.size - before) / nr;
 }
 
 /** Document frequency of a key in a batch table (which holds the occurrences after the first). */
@@ -826,6 +862,50 @@ function lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, p
   for (let j = 0; j < n;) {
     const k = pk[j], f = batchFreq(m, k);
     do out[pi[j++]] = f; while (j < n && pk[j] === k);
+  }
+}
+
+/**
+ * `blockSupports`'s 2-gram keys and positions, and its `recurring` flags, in the kernel
+ * (`minerPairs`, assembly/miner.ts: the same keys in the same order).
+ */
+function kernelPairs(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: number, b1: number, gc: Int32Array, theta: number, bk: Buf, bpos: Buf, recurring: Uint8Array): void {
+  const base = offs[b0];
+  for (let i = b0; i < b1;) {
+    const j = chunkEnd(offs, i, b1);
+    const docs = j - i, total = offs[j] - offs[i], g0 = offs[i] - base;
+    // INPUT, in words: counts, tokens, 3-gram counts, keys and positions (at most total + docs each), flags
+    const gW = docs + total, kW = gW + total, pW = kW + total + docs, rW = pW + total + docs;
+    k.ensureInput(rW * 4 + docs);
+    kernelTexts(k, pool, offs, i, j);
+    const w0 = k.INPUT >>> 2;
+    k.i32.set(gc.subarray(g0, g0 + total), w0 + gW);
+    const nk = k.raw.minerPairs(k.INPUT, docs, k.INPUT + docs * 4, k.INPUT + gW * 4, theta, k.INPUT + kW * 4, k.INPUT + pW * 4, k.INPUT + rW * 4, g0 + i - b0);
+    const u = k.u32;
+    bk.room(nk).set(u.subarray(w0 + kW, w0 + kW + nk), bk.n); bk.n += nk;
+    bpos.room(nk).set(u.subarray(w0 + pW, w0 + pW + nk), bpos.n); bpos.n += nk;
+    const u8 = k.u8, r0 = k.INPUT + rW * 4;
+    for (let d = 0; d < docs; d++) if (u8[r0 + d] !== 0) recurring[i + d] = 1;
+    i = j;
+  }
+}
+
+/** `blockSupports`'s specificity step in the kernel (`minerSpecific`, assembly/miner.ts). */
+function kernelSpecific(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: number, b1: number, gc: Int32Array, bv: Int32Array, theta: number): void {
+  const base = offs[b0];
+  for (let i = b0; i < b1;) {
+    const j = chunkEnd(offs, i, b1);
+    const docs = j - i, total = offs[j] - offs[i], g0 = offs[i] - base, q0 = g0 + i - b0;
+    // INPUT, in words: counts, tokens, 3-gram counts, 2-gram counts (total + docs)
+    const gW = docs + total, vW = gW + total;
+    k.ensureInput((vW + total + docs) * 4);
+    kernelTexts(k, pool, offs, i, j);
+    const w0 = k.INPUT >>> 2, s = k.i32;
+    s.set(gc.subarray(g0, g0 + total), w0 + gW);
+    s.set(bv.subarray(q0, q0 + total + docs), w0 + vW);
+    k.raw.minerSpecific(k.INPUT, docs, k.INPUT + docs * 4, k.INPUT + gW * 4, k.INPUT + vW * 4, theta, SPECIFIC, DETERMINED, SPECIFIC_SHARED, WILD);
+    gc.set(s.subarray(w0 + gW, w0 + gW + total), g0);
+    i = j;
   }
 }
 
@@ -852,7 +932,7 @@ export class SupportScratch {
  * or the scratch's own when `out` is null.
  */
 export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint32Array, offs: Int32Array,
-  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch): Int32Array {
+  b0: number, b1: number, out: Int32Array | null, recurring: Uint8Array, s: SupportScratch, k: Kernel | null = loadedKernel()): Int32Array {
   const base = offs[b0], total = offs[b1] - base;
   const { bk, bpos, part } = s;
   if (s.grams.length < total) s.grams = new Uint32Array(Math.max(total, s.grams.length * 2));
@@ -868,7 +948,8 @@ export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint3
   // shares its inner 2-grams: 3-gram j is 2-grams j and j + 1); 2-gram j of text i is at
   // offs[i] - base + (i - b0) + j in `bv`
   bk.n = 0; bpos.n = 0;
-  for (let i = b0; i < b1; i++) {
+  if (k !== null) kernelPairs(k, pool, offs, b0, b1, gc, theta, bk, bpos, recurring);
+  else for (let i = b0; i < b1; i++) {
     const a = offs[i], n = offs[i + 1] - a, g0 = a - base;
     let rec = 0;
     for (let j = 0; j < n; j++) if (gc[g0 + j] >= theta) rec++;
@@ -893,6 +974,7 @@ export function blockSupports(df: U32Map, bf: U32Map, theta: number, pool: Uint3
   const bv = s.bv;
   for (let q = 0; q < bk.n; q++) bv[bpos.a[q]] = bc[q];
   // a 3-gram that recurs keeps its count only if it also is the usual continuation of its 2-grams
+  if (k !== null) { kernelSpecific(k, pool, offs, b0, b1, gc, bv, theta); return gc; }
   for (let i = b0; i < b1; i++) {
     const a = offs[i], n = offs[i + 1] - a, g0 = a - base, q0 = g0 + i - b0;
     for (let j = 0; j < n; j++) {
@@ -2476,6 +2558,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   // are looked up in top-bits order too
   const groups = new Int32Array(N);
   const thinKey = new Uint32Array(N);
+  const thinCheck = new Uint32Array(N); // (21 bits of the thin skeleton's second hash go into its key below)
   const shape = new Uint8Array(N);
   const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
   const exact = new Map<number, number>(); // token-sequence hash -> group, for texts without a skeleton
@@ -2505,6 +2588,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       const h = eng.skeletonOf();
       groups[i] = eng.assign(h, i);
       thinKey[i] = sc.thin;
+      if (sc.thin !== 0) thinCheck[i] = sc.check & 0x1fffff;
       if (h === 0 && n > 0) {
         // no skeleton to group on: texts identical up to their digits are still one group (texts
         // that are all digits only when identical)
@@ -2559,8 +2643,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const thinRoot = new Map<number, number>();
   for (let i = 0; i < N; i++) {
     if (thinKey[i] === 0) { root[i] = eng.find(groups[i]); continue; }
-    let r = thinRoot.get(thinKey[i]);
-    if (r === undefined) thinRoot.set(thinKey[i], r = eng.gCount + thinRoot.size);
+    const key = thinKey[i] + thinCheck[i] * 4294967296;
+    let r = thinRoot.get(key);
+    if (r === undefined) thinRoot.set(key, r = eng.gCount + thinRoot.size);
     root[i] = r;
   }
   const size = new Int32Array(eng.gCount + thinRoot.size);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { initSync } from "../src/kernel.js";
-import { tokenizeForTest, blockKeysForTest, packTexts, tokenizeBlock, Buf, Scratch } from "../src/template.js";
+import { tokenizeForTest, blockKeysForTest, blockSupportsForTest, packTexts, tokenizeBlock, Buf, Scratch } from "../src/template.js";
 
 initSync();
 
@@ -90,6 +90,48 @@ describe("minerKeys (WebAssembly) agrees with blockKeys's TypeScript loop", () =
     const textArb2 = fc.array(fc.constantFrom(0, 1, 2, 3, 0x5bd1e995, 0xffffffff, 12345), { maxLength: 30 });
     fc.assert(fc.property(fc.array(textArb2, { minLength: 1, maxLength: 30 }), (texts) => {
       expectSameKeys(texts.map((t) => t.length), texts.flat());
+    }), { numRuns: 300 });
+  });
+});
+
+// Batch pass 2's supports (minerPairs and minerSpecific in assembly/miner.ts, around the 2-gram
+// lookups) against blockSupports's TypeScript loops: the same support at every position and the
+// same `recurring` flags, under tables whose counts are drawn from each key (so a key repeated
+// anywhere has one count), with both outcomes of the specificity test present.
+function expectSameSupports(counts: number[], tokens: number[], spread: number): void {
+  const pool = Uint32Array.from(tokens), c = Int32Array.from(counts);
+  const countOf = (k: number) => (Math.imul(k ^ (k >>> 15), 0x2c1b3c6d) >>> 0) % spread; // 0: not in the table
+  const grams = new Map<number, number>(), pairs = new Map<number, number>();
+  for (const k of blockKeysForTest(pool, c, false, false).all!) if (countOf(k) > 0) grams.set(k, countOf(k));
+  for (const k of blockKeysForTest(pool, c, true, false).keys) if (countOf(k ^ 0x55) > 0) pairs.set(k, countOf(k ^ 0x55) * 2);
+  const wasm = blockSupportsForTest(pool, c, grams, pairs, 3, true), js = blockSupportsForTest(pool, c, grams, pairs, 3, false);
+  expect(Array.from(wasm.supports)).toEqual(Array.from(js.supports));
+  expect(Array.from(wasm.recurring)).toEqual(Array.from(js.recurring));
+}
+
+describe("minerPairs and minerSpecific (WebAssembly) agree with blockSupports's TypeScript loops", () => {
+  it("on the tokens of real texts, with empty, one-token, repetitive and very long texts", () => {
+    const texts = ["", "one", "two words", "the the the the the", "a b a b a b a b c", "x ".repeat(300000), "y 1 ".repeat(1000),
+      ...Array.from({ length: 5000 }, (_, i) => `Prompt ${i}: explain step by step how to item-${i % 13} the thing (see note ${i % 7}).`)];
+    const { toks, counts } = tokenizeForTest(texts, true);
+    expectSameSupports(Array.from(counts), Array.from(toks), 12);
+    // (both outcomes of the specificity test, and texts on both sides of the recurring line)
+    const pool = toks, c = counts, grams = new Map<number, number>(), pairs = new Map<number, number>();
+    for (const k of blockKeysForTest(pool, c, false, false).all!) grams.set(k, 5);
+    const keys2 = blockKeysForTest(pool, c, true, false).keys;
+    keys2.forEach((k, i) => pairs.set(k, i % 3 === 0 ? 40 : 5));
+    const { supports, recurring } = blockSupportsForTest(pool, c, grams, pairs, 3, true);
+    const kept = supports.filter((v) => v > 0).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(supports.length);
+    expect(recurring.includes(1)).toBe(true);
+    expect(recurring[0]).toBe(0); // (the empty text)
+  });
+
+  it("on random token streams with masked tokens, so keys repeat and plainness varies (fast-check)", () => {
+    const textArb2 = fc.array(fc.constantFrom(0, 1, 2, 3, 0x5bd1e995, 0xffffffff, 12345), { maxLength: 30 });
+    fc.assert(fc.property(fc.array(textArb2, { minLength: 1, maxLength: 30 }), fc.integer({ min: 2, max: 30 }), (texts, spread) => {
+      expectSameSupports(texts.map((t) => t.length), texts.flat(), spread);
     }), { numRuns: 300 });
   });
 });
