@@ -363,6 +363,15 @@ export class Scratch {
   strength = new Int32Array(256); // support level of each segment
   segStart = new Int32Array(256); // element index of each segment
   segEnd = new Int32Array(256);
+  private saved = new Int32Array(768);
+  /** Keeps segStart, segEnd and strength [0, n) aside for `restoreSegments` (see `Engine.skeletonOf`). */
+  saveSegments(n: number): void {
+    if (this.saved.length < 3 * n) this.saved = new Int32Array(3 * n);
+    this.saved.set(this.segStart.subarray(0, n), 0); this.saved.set(this.segEnd.subarray(0, n), n); this.saved.set(this.strength.subarray(0, n), 2 * n);
+  }
+  restoreSegments(n: number): void {
+    this.segStart.set(this.saved.subarray(0, n)); this.segEnd.set(this.saved.subarray(n, 2 * n)); this.strength.set(this.saved.subarray(2 * n, 3 * n));
+  }
   nseg = 0;
   /** Set by `skeletonOf`: the text is in the payload regime (long, or free text in its slots). */
   payload = false;
@@ -1035,10 +1044,19 @@ const SPECIFIC = 0.5;
 const DETERMINED = 0.9;
 const SPECIFIC_SHARED = 0.3;
 /**
+ * The streaming miner applies the shared-phrase form to 3-grams counted this often or more (the
+ * early-stream counts that made an organic opener a campaign are smaller). Without it, a template
+ * whose verb is shared with other frames ("task: summarize the document. document: <*>", where
+ * "summarize the" also opens "please summarize the text below") lost its verb's 3-grams and its
+ * prompts stayed singletons: bench/template-quality.mjs --stream kept 97.7 % of evasions in their
+ * campaign's cluster; with this at 8, 16 or 32: 100 % (family F1 0.9909, 0.9896, 0.9882).
+ */
+const STREAM_SHARED_MIN = 16;
+/**
  * The specificity test of a 3-gram with document frequency c and 2-gram frequencies l and r; the
  * shared-phrase form only for 3-grams of plain words (`plain`): next to a masked value, a word
  * that takes two or three values ("<*> kb," / "<*> b,") is a slot. The streaming miner uses the
- * strict form only: early in a stream the counts are small, and an opener of organic prompts
+ * strict form below STREAM_SHARED_MIN: early in a stream the counts are small, and an opener of organic prompts
  * ("hi, can you help me <*>") passed the shared-phrase form there and became a campaign (found by
  * the organic-prompt test of test/template.test.ts).
  */
@@ -1241,7 +1259,7 @@ class Engine {
       let ok = c >= theta;
       if (ok) {
         const l = this.freq(bf, bg[i]), r = this.freq(bf, bg[i + 1]);
-        ok = specific(c, l, r, !this.streaming && plainAt(sc.toks, i, n));
+        ok = specific(c, l, r, (!this.streaming || c >= STREAM_SHARED_MIN) && plainAt(sc.toks, i, n));
       }
       g[i] = ok ? c : 0; // g now holds supports
     }
@@ -1291,36 +1309,52 @@ class Engine {
     for (let k = 0; k < nseg; k++) {
       if (long && segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) strength[k] = 0;
     }
-    // second pass: emit elements
-    let prevEnd = 0; // token index after the previous kept segment
-    let kept = 0;
-    let lastWasSeg = false;
-    for (let k = 0; k < nseg; k++) {
-      if (strength[k] < floor) continue;
-      const a = segA[k], b = segB[k];
-      if (a > prevEnd || (kept === 0 && a > 0)) {
-        if (ne === 0 || elems[ne - 1] !== SLOT) { elems[ne] = SLOT; et[ne] = -1; ne++; }
-      } else if (lastWasSeg) { elems[ne] = SEAM; et[ne] = -1; ne++; }
-      // kept segment `kept` (<= k, so segA/segB[k] are read already) now holds element indexes
-      segA[kept] = ne;
-      for (let j = a; j < b; j++) { elems[ne] = t[j]; et[ne] = j; ne++; }
-      segB[kept] = ne;
-      strength[kept] = strength[k];
-      prevEnd = b; kept++; lastWasSeg = true;
+    // Streaming: a template whose variant wording opens the text ("task: summarize the document.
+    // document: <payload>", one verb of many sharing the frame) has that wording far below the
+    // frame's support, so the relative floor drops it and leaves a phrase floating in free text,
+    // which groups nothing: every such prompt stayed a singleton. The batch miner splits such thin
+    // groups into sibling templates afterwards (`splitFamilies`); the streaming miner keeps the
+    // opening run instead, when it recurs (theta), is short (not a payload) and is what makes the
+    // skeleton hold a template (`retry`).
+    const retry = this.streaming && long && nseg > 0 && segA[0] === 0 && strength[0] >= theta && strength[0] < floor && segB[0] - segA[0] < PAYLOAD_MIN;
+    if (retry) sc.saveSegments(nseg);
+    let opening = false, kept = 0, statics = 0, thin = false;
+    for (;;) {
+      // second pass: emit elements
+      ne = 0;
+      let prevEnd = 0; // token index after the previous kept segment
+      kept = 0;
+      let lastWasSeg = false;
+      for (let k = 0; k < nseg; k++) {
+        if (strength[k] < floor && !(opening && k === 0)) continue;
+        const a = segA[k], b = segB[k];
+        if (a > prevEnd || (kept === 0 && a > 0)) {
+          if (ne === 0 || elems[ne - 1] !== SLOT) { elems[ne] = SLOT; et[ne] = -1; ne++; }
+        } else if (lastWasSeg) { elems[ne] = SEAM; et[ne] = -1; ne++; }
+        // kept segment `kept` (<= k, so segA/segB[k] are read already) now holds element indexes
+        segA[kept] = ne;
+        for (let j = a; j < b; j++) { elems[ne] = t[j]; et[ne] = j; ne++; }
+        segB[kept] = ne;
+        strength[kept] = strength[k];
+        prevEnd = b; kept++; lastWasSeg = true;
+      }
+      if (prevEnd < n || kept === 0) { if (n > 0 && (ne === 0 || elems[ne - 1] !== SLOT)) { elems[ne] = SLOT; et[ne] = -1; ne++; } }
+      // too little wording for a template: a text of its own (organic prompts that merely start alike)
+      statics = 0;
+      for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
+      // ... nor, in the payload regime, is a short run of words with free text on both sides
+      // ("<*> the number of <*>", "<*> event is emitted <*>"): a phrase of the language, not the
+      // frame of a template
+      const floating = long && kept === 1 && elems[0] === SLOT && elems[ne - 1] === SLOT && statics < this.o.minWording;
+      thin = kept > 0 && (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER));
+      if (retry && !opening && (kept === 0 || thin)) { sc.restoreSegments(nseg); opening = true; continue; }
+      break;
     }
-    if (prevEnd < n || kept === 0) { if (n > 0 && (ne === 0 || elems[ne - 1] !== SLOT)) { elems[ne] = SLOT; et[ne] = -1; ne++; } }
     sc.ne = ne;
     sc.nseg = kept;
-    // too little wording for a template: a text of its own (organic prompts that merely start alike)
-    let statics = 0;
-    for (let p = 0; p < ne; p++) if (elems[p] > SEAM) statics++;
     sc.thin = 0;
     if (kept === 0) return 0;
-    // ... nor, in the payload regime, is a short run of words with free text on both sides
-    // ("<*> the number of <*>", "<*> event is emitted <*>"): a phrase of the language, not the
-    // frame of a template
-    const floating = long && kept === 1 && elems[0] === SLOT && elems[ne - 1] === SLOT && statics < this.o.minWording;
-    if (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER)) {
+    if (thin) {
       if (statics >= THIN_MIN) { sc.thin = hashElems(elems, 0, ne, -1, -1) || 1; sc.check = hashCheck; }
       return 0;
     }
@@ -1951,16 +1985,18 @@ function hashElems(el: Uint32Array, from: number, ne: number, a: number, b: numb
     h = mix2(h, e); c = mixCheck(c, e);
   }
   if (pending !== 0) { h = mix2(h, pending); c = mixCheck(c, pending); }
-  hashCheck = c;
+  hashCheck = c >>> 0;
   return tok(h);
 }
 /**
- * The second hash of the sequence `hashElems` hashed last, from another seed and multiplier (an
- * independent chain the CPU runs alongside the first): the pattern table tells keys that collide
- * in 32 bits apart by it, and the streaming miner's exact-text keys use 21 bits of it.
+ * The second hash of the sequence `hashElems` hashed last (FNV-1a over 32-bit words, Fowler, Noll,
+ * Vo: another function than the first, and one multiply a word, a chain the CPU runs alongside the
+ * first): the pattern table tells keys that collide in 32 bits apart by it, and the streaming
+ * miner's exact-text keys use 21 bits of it. (A second MurmurHash3 chain here put Detector.add's
+ * template-mode p99 at 80-109 µs against 65-71 µs without a check, bench/detector.bench.mjs.)
  */
 let hashCheck = 0;
-const mixCheck = (a: number, b: number): number => fmix((Math.imul(a, 0x85ebca77) + b) | 0);
+const mixCheck = (a: number, b: number): number => Math.imul(a ^ b, 0x01000193);
 
 /** Hash of a skeleton with its seams left out (static tokens and slots only; see `joinSeamless`). */
 function seamlessHash(el: Uint32Array, ne: number): number {

@@ -186,6 +186,39 @@ describe("Detector, template mode: groups left without wording", () => {
   });
 });
 
+describe("Detector, template mode: a frame whose verbs other frames share", () => {
+  it("keeps evasions of its prompts in their campaign's cluster (bench/template-quality.mjs --stream)", async () => {
+    // "Task: {verb} the document. Document: {P} ..." where "summarize the", "proofread the" and
+    // "fact check the" also open other frames' wording: the strict specificity test dropped the
+    // verb, the rest floated in the payload, and the prompts stayed singletons (1.3 % of these
+    // evasions kept before STREAM_SHARED_MIN and the opening-run retry of the streaming miner)
+    const { makeTemplateBench, evade, makeRng } = await import("../bench/prompt-generator.mjs");
+    const b = makeTemplateBench({ templates: 120, fills: 50, organic: 3000 });
+    const rng = makeRng(99);
+    const picked: number[] = [];
+    b.texts.forEach((t: string, i: number) => { if (/^Task: (summarize|proofread|fact check) /.test(t) && rng.chance(0.5)) picked.push(i); });
+    const all: string[] = b.texts.concat(picked.map((i) => evade(b.texts[i], rng)));
+    const d = new Detector({ mode: "template" });
+    all.forEach((t, i) => d.add(t, { time: i }));
+    const label = new Int32Array(all.length).fill(-1);
+    for (const c of d.clusters()) for (const m of c.members) label[m] = c.id;
+    // a template's campaign: the cluster holding most of its prompts
+    const major = new Map<number, number>();
+    for (const t of new Set(picked.map((i) => b.truth[i]))) {
+      const n = new Map<number, number>();
+      b.texts.forEach((_: string, i: number) => { if (b.truth[i] === t && label[i] >= 0) n.set(label[i], (n.get(label[i]) ?? 0) + 1); });
+      major.set(t, [...n].sort((x, y) => y[1] - x[1])[0][0]);
+    }
+    const kept = picked.filter((i, k) => label[b.texts.length + k] === major.get(b.truth[i])).length;
+    expect(picked.length).toBeGreaterThan(60);
+    expect(kept / picked.length).toBeGreaterThanOrEqual(0.99);
+    // and organic prompts stay out of large clusters
+    let worst = 0;
+    for (const c of d.clusters({ minSize: 2 })) worst = Math.max(worst, c.members.filter((m) => m < b.texts.length && b.truth[m] < 0).length);
+    expect(worst).toBeLessThan(5);
+  });
+});
+
 describe("Detector, template mode: identical prompts", () => {
   it("copies of one prompt stay in one cluster, whatever skeleton each got when it came", async () => {
     const { makeCorpus } = await import("../bench/corpus.mjs");
