@@ -375,6 +375,8 @@ export class Scratch {
   nseg = 0;
   /** Set by `skeletonOf`: the text is in the payload regime (long, or free text in its slots). */
   payload = false;
+  /** Set by `skeletonOf`: the payload regime dropped a long recurring run (a payload seen in other texts). */
+  reused = false;
   /** Set by `skeletonOf` when the text has too little wording to be grouped: its skeleton hash. */
   thin = 0;
   /** Set by `skeletonOf`: the second hash (`hashCheck`) of the skeleton, or of the thin skeleton. */
@@ -1306,9 +1308,15 @@ class Engine {
     const long = n > this.o.maxColumns || slotWords >= SLOT_WORDS;
     sc.payload = long;
     const floor = long ? Math.max(theta, best * this.o.relativeSupport) : theta;
+    let reused = false;
     for (let k = 0; k < nseg; k++) {
-      if (long && segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) strength[k] = 0;
+      if (long && segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) {
+        // (a passage of prose: most of the run plain words, not ids or paths of a log line)
+        if (!reused) { let w = 0; for (let j = segA[k]; j < segB[k]; j++) if (isPlain(t[j])) w++; reused = w * 4 >= (segB[k] - segA[k]) * 3; }
+        strength[k] = 0;
+      }
     }
+    sc.reused = reused;
     // Streaming: a template whose variant wording opens the text ("task: summarize the document.
     // document: <payload>", one verb of many sharing the frame) has that wording far below the
     // frame's support, so the relative floor drops it and leaves a phrase floating in free text,
@@ -2595,6 +2603,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const groups = new Int32Array(N);
   const thinKey = new Uint32Array(N);
   const thinCheck = new Uint32Array(N); // (21 bits of the thin skeleton's second hash go into its key below)
+  const reused = new Uint8Array(N); // 1: a thin text whose slot holds a payload that recurs (`Scratch.reused`)
   const shape = new Uint8Array(N);
   const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
   const exact = new Map<number, number>(); // token-sequence hash -> group, for texts without a skeleton
@@ -2624,7 +2633,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       const h = eng.skeletonOf();
       groups[i] = eng.assign(h, i);
       thinKey[i] = sc.thin;
-      if (sc.thin !== 0) thinCheck[i] = sc.check & 0x1fffff;
+      if (sc.thin !== 0) { thinCheck[i] = sc.check & 0x1fffff; if (sc.reused) reused[i] = 1; }
       if (h === 0 && n > 0) {
         // no skeleton to group on: texts identical up to their digits are still one group (texts
         // that are all digits only when identical)
@@ -2688,7 +2697,19 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   for (let i = 0; i < N; i++) size[root[i]]++;
   const within = new U32Map(16, 2);
   // (by default only thin groups are looked at: a family with enough wording stays one group)
-  const sub = splitFamilies(eng, root, size, pool, offs, N, within, eng.o.splitSiblings ? 0 : eng.gCount);
+  let sub = splitFamilies(eng, root, size, pool, offs, N, within, eng.o.splitSiblings ? 0 : eng.gCount);
+  // A thin group whose texts mostly carry a payload that recurs elsewhere is a frame around reused
+  // material ("Translate into {language}: {text}" over passages also sent under other templates):
+  // one group, a family of variants ("translate into french: <*>", "... german: <*>") as families
+  // with more wording are by default; with `splitSiblings`, what did not split into siblings
+  // above. Organic texts that merely open alike ("quick question: <*>") hold text of their own in
+  // the slot. (See `frameRoots`.)
+  const keep = eng.o.splitSiblings ? sub : null;
+  const frames = frameRoots(root, reused, keep, eng.gCount, N);
+  if (frames !== null) {
+    if (sub === null) sub = new Float64Array(N).fill(-1);
+    for (let i = 0; i < N; i++) if ((keep === null || sub[i] === -1) && frames[root[i] - eng.gCount] === 1) sub[i] = -2 - root[i];
+  }
   pool = new Uint32Array(0);
   // labels in order of first member
   const labels = new Int32Array(N);
@@ -2698,7 +2719,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const subLabel = new Map<number, number>(); // sub-group -> label
   for (let i = 0; i < N; i++) {
     const r = eng.find(groups[i]);
-    if (sub !== null && sub[i] >= 0) {
+    if (sub !== null && sub[i] !== -1) {
       let l = subLabel.get(sub[i]);
       if (l === undefined) { l = templates.length; subLabel.set(sub[i], l); templates.push(""); }
       labels[i] = l;
@@ -2715,17 +2736,18 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     labels[i] = l;
   }
   if (sub !== null) {
-    // templates of the sub-groups: their members' shared wording
+    // templates of the sub-groups and frames: their members' shared wording
     const byLabel = new Map<number, number[]>();
-    for (let i = 0; i < N; i++) if (sub[i] >= 0) { const l = labels[i]; let m = byLabel.get(l); if (m === undefined) byLabel.set(l, m = []); m.push(i); }
+    for (let i = 0; i < N; i++) if (sub[i] !== -1) { const l = labels[i]; let m = byLabel.get(l); if (m === undefined) byLabel.set(l, m = []); m.push(i); }
     for (const [l, m] of byLabel) {
       const r = root[m[0]];
-      const t = templateOf(m.slice(0, 8).map((i) => familyDisplay(eng, texts[i], r, within)), 8);
+      // (the displays' own "<*>" can align with each other next to a new slot: one "<*>" for both)
+      const t = templateOf(m.slice(0, 8).map((i) => familyDisplay(eng, texts[i], r, within)), 8).replace(/<\*>(?: <\*>)+/gu, "<*>");
       templates[l] = !isHollow(t) ? t : r < eng.gCount ? eng.template(r, textOf) : singletonTemplate(eng, texts[m[0]]);
     }
   }
   const siblings = new Uint8Array(templates.length);
-  for (const l of subLabel.values()) siblings[l] = 1;
+  for (const [k, l] of subLabel) if (k >= 0) siblings[l] = 1; // (not frames)
   return { labels, templates, siblings, recurring };
 }
 
@@ -2744,6 +2766,40 @@ function familyDisplay(eng: Engine, text: string, r: number, within: U32Map): st
     else if (out[out.length - 1] !== "<*>") out.push("<*>");
   }
   return out.join(" ");
+}
+
+/** A thin group is a frame (`frameRoots`) from this many texts on... */
+const FRAME_MIN = 5;
+/** ... when more than this share of them carry a reused payload. */
+const FRAME_REUSED = 0.5;
+
+/**
+ * Thin groups (roots from `first` on) that are frames around reused payloads: of their texts (with
+ * `sub`, those that did not split into siblings, -1 there), at least FRAME_MIN, and most of them
+ * (FRAME_REUSED) had a long run of recurring plain words made a slot by the payload regime (a passage that other texts also hold, far less often than the frame's wording).
+ * Returns a flag per thin root, or null when there is none. The wording of such a group is thin
+ * (two words, "translate into <*>"), too thin to tell a template from organic prompts that open
+ * alike, but the reuse of its slot's contents is what a template filled from a corpus shows and
+ * free text does not: a prompt's own text recurs nowhere else. (The same contrast as Drain's and
+ * Brain's: wording is what stays while the rest varies; here the rest is also seen elsewhere.)
+ */
+function frameRoots(root: Int32Array, reused: Uint8Array, sub: Float64Array | null, first: number, N: number): Uint8Array | null {
+  let nr = 0;
+  for (let i = 0; i < N; i++) if (root[i] >= first + nr) nr = root[i] - first + 1;
+  if (nr === 0) return null;
+  const rc = new Int32Array(nr), size = new Int32Array(nr);
+  for (let i = 0; i < N; i++) {
+    const r = root[i] - first;
+    if (r < 0 || (sub !== null && sub[i] !== -1)) continue;
+    size[r]++;
+    if (reused[i] === 1) rc[r]++;
+  }
+  const out = new Uint8Array(nr);
+  let any = false;
+  for (let r = 0; r < nr; r++) {
+    if (size[r] >= FRAME_MIN && rc[r] > FRAME_REUSED * size[r]) { out[r] = 1; any = true; }
+  }
+  return any ? out : null;
 }
 
 /** Static tokens a thin skeleton needs to be looked at for siblings at all. */

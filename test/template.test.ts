@@ -372,6 +372,63 @@ describe("common words are not template wording", () => {
   });
 });
 
+describe("a thin frame around reused passages", () => {
+  // "Translate into {language}: {text}" has two words of wording, no more than organic prompts
+  // that open alike ("Quick question: ..."); what tells them apart is that its slot holds passages
+  // also sent under other templates, while an organic prompt's text is its own.
+  function bench(seed: number) {
+    const r = rng(seed);
+    const passages = Array.from({ length: 150 }, () => phrase(r, r.int(40, 80)));
+    const pick = () => passages[r.int(0, passages.length - 1)];
+    const LANGS = ["French", "German", "Spanish", "Japanese", "Korean", "Italian"];
+    const texts: string[] = [], truth: number[] = [];
+    const add = (t: string, k: number) => { texts.push(t); truth.push(k); };
+    for (let i = 0; i < 60; i++) add(`Translate into ${LANGS[r.int(0, LANGS.length - 1)]}: ${pick()}`, 0);
+    for (let i = 0; i < 60; i++) add(`Given the following passage ${pick()} answer the question ${phrase(r, r.int(5, 10))}?`, 1);
+    for (let i = 0; i < 60; i++) add(`Summarize the following text in three bullet points. ${pick()}`, 2);
+    for (let i = 0; i < 60; i++) add(`Quick question: ${phrase(r, r.int(40, 80))}`, -1 - i);
+    for (let i = 0; i < 60; i++) add(`Please explain: ${phrase(r, r.int(40, 80))}`, -100 - i);
+    return { texts, truth };
+  }
+
+  it("the frame is one group, and organic prompts that open alike stay apart", () => {
+    for (const seed of [31, 32]) {
+      const { texts, truth } = bench(seed);
+      const { labels, templates } = mineTemplates(texts);
+      const tr = labels.filter((_, i) => truth[i] === 0);
+      expect(new Set(tr).size).toBe(1);
+      expect(templates[tr[0]]).toBe("translate into <*>");
+      // the frame holds nothing else
+      expect(labels.filter((l) => l === tr[0]).length).toBe(60);
+      const size = new Map<number, number>();
+      for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
+      for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(size.get(labels[i])).toBe(1);
+      // the thick templates are unchanged
+      for (const k of [1, 2]) expect(new Set(labels.filter((_, i) => truth[i] === k)).size).toBe(1);
+    }
+  });
+
+  it("splitSiblings: the frame's variants (one per language) split as sibling templates", () => {
+    const { texts, truth } = bench(31);
+    const { labels, templates } = mineTemplates(texts, { splitSiblings: true });
+    const lang = (t: string) => t.split(" ")[2];
+    const byLabel = new Map<number, Set<string>>();
+    texts.forEach((t, i) => { if (truth[i] === 0) { let s = byLabel.get(labels[i]); if (!s) byLabel.set(labels[i], s = new Set()); s.add(lang(t)); } });
+    expect(byLabel.size).toBeGreaterThanOrEqual(6);
+    for (const [l, s] of byLabel) {
+      expect(s.size).toBe(1);
+      if (labels.filter((x) => x === l).length > 1) expect(templates[l]).toMatch(/^translate into [a-z]+: <\*>$/);
+    }
+  });
+
+  it("without reused passages the thin frame is not a template (its prompts look organic)", () => {
+    const r = rng(33);
+    const texts = Array.from({ length: 60 }, () => `Translate into French: ${phrase(r, r.int(40, 80))}`);
+    const { labels } = mineTemplates(texts);
+    expect(groupCount(labels)).toBe(60);
+  });
+});
+
 describe("a phrase of the language is not a template", () => {
   it("free-text prompts that share a short phrase in the middle stay apart", () => {
     const r = rng(23);
