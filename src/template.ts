@@ -1309,8 +1309,31 @@ class Engine {
     sc.payload = long;
     const floor = long ? Math.max(theta, best * this.o.relativeSupport) : theta;
     let reused = false;
-    for (let k = 0; k < nseg; k++) {
-      if (long && segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) {
+    // A long run that continues kept wording with no gap, at or above the floor, is spared when
+    // without it the text would have too little wording: "you are a senior software engineer.
+    // review this code description and point out possible bugs: <*>" next to "you are a helpful
+    // assistant. summarize ...", whose shared opener is 2-3x as common as either instruction (all
+    // such prompts were singletons). A payload follows wording across a slot's first values, or
+    // is far below the floor.
+    // (runs the payload rule drops are marked by a negative strength until zeroed below)
+    let spare = false;
+    if (long) {
+      let keptN = 0, keptStatics = 0, first = -1, last = -1;
+      for (let k = 0; k < nseg; k++) {
+        if (segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) { strength[k] = -strength[k]; continue; }
+        if (strength[k] < floor) continue;
+        keptN++; keptStatics += segB[k] - segA[k];
+        if (first < 0) first = k;
+        last = k;
+      }
+      const floatingIf = keptN === 1 && segA[first] > 0 && segB[last] < n && keptStatics < this.o.minWording;
+      spare = keptN > 0 && (floatingIf || (n > 16 && keptStatics < this.o.minWording) || (keptStatics < 3 && keptStatics < n * THIN_COVER));
+      for (let k = 0; k < nseg; k++) {
+        if (strength[k] >= 0) continue;
+        if (spare && -strength[k] >= floor && (k > 0 && strength[k - 1] >= floor && segA[k] === segB[k - 1] || k + 1 < nseg && strength[k + 1] >= floor && segB[k] === segA[k + 1])) {
+          strength[k] = -strength[k];
+          continue;
+        }
         // (a passage of prose: most of the run plain words, not ids or paths of a log line)
         if (!reused) { let w = 0; for (let j = segA[k]; j < segB[k]; j++) if (isPlain(t[j])) w++; reused = w * 4 >= (segB[k] - segA[k]) * 3; }
         strength[k] = 0;

@@ -429,6 +429,41 @@ describe("a thin frame around reused passages", () => {
   });
 });
 
+describe("a long instruction after an opener other templates share", () => {
+  // "you are a" opens three templates, so it is about 3x as common as either instruction after it;
+  // the payload rule took the 13-word instruction for a reused passage and left "you are a <*>",
+  // too thin to group on: every such prompt stayed a singleton, batch and streaming.
+  function bench(seed: number) {
+    const r = rng(seed);
+    const texts: string[] = [], truth: number[] = [];
+    for (let i = 0; i < 180; i++) {
+      const k = i % 3, x = phrase(r, r.int(30, 60));
+      texts.push(k === 0 ? `You are a helpful assistant. Summarize the following text in three short bullet points and keep the original tone: ${x}`
+        : k === 1 ? `You are a senior software engineer. Review this code description and point out possible bugs: ${x}`
+        : `Pretend you are a pirate and describe ${x} in pirate speak.`);
+      truth.push(k);
+    }
+    return { texts, truth };
+  }
+
+  it("each instruction is its own template, batch and streaming", () => {
+    const { texts, truth } = bench(41);
+    const { labels, templates } = mineTemplates(texts);
+    const m = new TemplateMiner();
+    texts.forEach((t, i) => m.add(i, t));
+    for (const k of [0, 1, 2]) {
+      const mine = texts.map((_, i) => i).filter((i) => truth[i] === k);
+      expect(new Set(mine.map((i) => labels[i])).size).toBe(1);
+      expect(labels.filter((l) => l === labels[mine[0]]).length).toBe(60);
+      // streaming: all but the first few, which came before the wording recurred
+      const g = m.groupOf(mine[mine.length - 1]);
+      expect(mine.filter((i) => m.groupOf(i) === g).length).toBeGreaterThanOrEqual(55);
+    }
+    expect(templates[labels[1]]).toBe("you are a senior software engineer. review this code description and point out possible bugs: <*>");
+    expect(m.template(m.groupOf(178))).toBe("you are a senior software engineer. review this code description and point out possible bugs: <*>");
+  });
+});
+
 describe("a phrase of the language is not a template", () => {
   it("free-text prompts that share a short phrase in the middle stay apart", () => {
     const r = rng(23);
