@@ -1748,12 +1748,17 @@ class Engine {
       }
       // segments that can hold a template up on their own: anchored at an end of the text, or of
       // minWording tokens or more (not a short phrase of the language floating in free text)
-      let holds = 0;
+      // (`strong`: of those, the ones that are more than a short wrapper, WRAP_MAX tokens or fewer
+      // at an end of the text: in batch mining, a ticket id, a greeting or a sign-off does not
+      // hold the template of a long instruction made a slot, "[ref <*> <*> please be quick."; the
+      // streaming miner keeps the old rule, under which organic prompts group less there)
+      let holds = 0, strong = 0;
       for (let q = 0; q < ne;) {
         if (el[q] <= SEAM) { q++; continue; }
         const b = q;
         while (q < ne && el[q] > SEAM) q++;
         if (b === 0 || q === ne || q - b >= this.o.minWording) holds++;
+        if (q - b > WRAP_MAX && (b === 0 || q === ne) || q - b >= this.o.minWording) strong++;
       }
       let p = 0, s = -1;
       while (p < ne) {
@@ -1772,7 +1777,8 @@ class Engine {
         // a single token is done token-wise above; and too little wording would remain (these
         // two read no supports, so a segment they skip is never held for a later look)
         if ((e - a === 1 && ne <= this.o.maxColumns) || statics - (e - a) < MIN_CONTEXT) { p = e; continue; }
-        if (!forced && holds - (a === 0 || e === ne || e - a >= this.o.minWording ? 1 : 0) === 0 &&
+        const long = e - a >= this.o.minWording;
+        if (!forced && (holds - (a === 0 || e === ne || long ? 1 : 0) === 0 || long && strong === 1 && !this.streaming) &&
           (str === null || str[s] * LEVEL >= (str[s] === max1 ? max2 : max1))) {
           held |= bit;
           p = e; continue;

@@ -537,6 +537,35 @@ describe("a short wrapper around a campaign prompt", () => {
   });
 });
 
+describe("the same ticket id and sign-off around prompts of several templates", () => {
+  it("does not make one '[ref <*>' group of them (batch)", () => {
+    // "[ref <id>] <prompt> Please be quick." over five templates: the instruction took 5+ values
+    // after "[ref <*>", so the place-wise merge made it a slot and joined all five templates
+    const r = rng(53);
+    const INSTR = [
+      "Summarize the following text in three bullet points for a busy manager:",
+      "Critique the following argument and list its logical fallacies one by one:",
+      "Extract all named entities from the text below and return them as a JSON list:",
+      "Rewrite the passage below so that a beginner can understand it, keeping every fact:",
+      "Write five quiz questions with answers about the following document:",
+      "Classify the sentiment of this text as positive, negative or neutral and justify it:",
+    ];
+    const texts: string[] = [], truth: number[] = [];
+    INSTR.forEach((ins, k) => {
+      for (let i = 0; i < 40; i++) { texts.push(`${ins} ${phrase(r, r.int(30, 60))}`); truth.push(k); }
+      for (let i = 0; i < 6; i++) {
+        const id = (0x10000000 + Math.floor(r.next() * 0xe0000000)).toString(16);
+        texts.push(`[ref ${id}] ${ins} ${phrase(r, r.int(30, 60))} Please be quick.`);
+        truth.push(k);
+      }
+    });
+    const { labels } = mineTemplates(texts);
+    const kinds = new Map<number, Set<number>>();
+    labels.forEach((l, i) => { let s = kinds.get(l); if (!s) kinds.set(l, s = new Set()); s.add(truth[i]); });
+    for (const s of kinds.values()) expect(s.size).toBe(1);
+  });
+});
+
 describe("a typo in the wording", () => {
   it("keeps the prompt in its campaign, and the template keeps the word (batch)", () => {
     const r = rng(53);
