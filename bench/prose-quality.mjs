@@ -12,7 +12,9 @@
 // an organic prompt is its own group), each template's recall (share of its prompts in its largest
 // cluster, and that cluster's purity), organic prompts in clusters of 5+, and per kind of evasion
 // the share that lands in its campaign's cluster and the share that lands with its original.
-//   node bench/prose-quality.mjs [--seed 7] [--organic 3000] [--stream]
+//   node bench/prose-quality.mjs [--seed 7] [--organic 3000] [--passages 600] [--stream]
+// --passages: how many distinct passages fill {P} (600 by default; with 100, each passage is used
+// about 11 times, under about 8 templates: payloads shared more heavily)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -107,10 +109,10 @@ export function evasions(rng) {
 }
 
 /** The benchmark's prompts: campaign prompts, organic ones, evasive copies (after the rest). */
-export function makeProseBench(paras, { seed = 7, organic = 3000 } = {}) {
+export function makeProseBench(paras, { seed = 7, organic = 3000, passages = 600 } = {}) {
   const rng = makeRng(seed);
   const first = (p) => p.match(/^[^.?!]{20,200}[.?!]/)?.[0] ?? p.slice(0, 100);
-  const P = paras.slice(0, 600), ORG = paras.slice(600, 600 + organic);
+  const P = paras.slice(0, Math.min(600, passages)), ORG = paras.slice(600, 600 + organic);
   const Q = paras.slice(600 + organic, 1200 + organic).map(first);
   const T = paras.slice(1200 + organic, 1800 + organic).map((p) => p.split(' ').slice(2, 4 + Math.floor(rng.next() * 6)).join(' ').toLowerCase());
   const texts = [], truth = [];
@@ -134,7 +136,7 @@ export function makeProseBench(paras, { seed = 7, organic = 3000 } = {}) {
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const { values } = parseArgs({ options: { seed: { type: 'string', default: '7' }, organic: { type: 'string', default: '3000' }, stream: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { seed: { type: 'string', default: '7' }, organic: { type: 'string', default: '3000' }, passages: { type: 'string', default: '600' }, stream: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
   const paras = proseParagraphs([fileURLToPath(new URL('../node_modules', import.meta.url)), '/usr/share/doc']);
   let sum = 0;
   for (const p of paras) for (let i = 0; i < p.length; i++) sum = (Math.imul(sum, 31) + p.charCodeAt(i)) >>> 0;
@@ -145,7 +147,9 @@ if (isMain) {
   }
   const { initSync, cluster, Detector } = await import('../dist/index.js');
   initSync();
-  const { texts, truth, evaded } = makeProseBench(paras, { seed: Number(values.seed), organic });
+  const passages = Number(values.passages);
+  if (!(passages >= 1 && passages <= 600)) { console.error('--passages must be 1..600'); process.exit(2); }
+  const { texts, truth, evaded } = makeProseBench(paras, { seed: Number(values.seed), organic, passages });
   const all = texts.concat(evaded.map((e) => e.text));
   const t0 = performance.now();
   let labels;
@@ -166,7 +170,7 @@ if (isMain) {
   for (let i = 0; i < N; i++) { inc(byP, labels[i]); inc(byT, truth[i]); inc(byB, `${labels[i]}:${truth[i]}`); }
   const precision = pairs(byB) / pairs(byP), recall = pairs(byB) / pairs(byT);
   const campaign = truth.filter((t) => t >= 0).length;
-  console.log(`prose: ${paras.length} paragraphs (checksum ${sum.toString(16)}); ${campaign} campaign prompts from ${TEMPLATES.length} templates, ${N - campaign} organic, ${evaded.length} evasions; ${values.stream ? 'Detector' : 'cluster()'} in ${ms.toFixed(0)} ms`);
+  console.log(`prose: ${paras.length} paragraphs (checksum ${sum.toString(16)}); ${campaign} campaign prompts from ${TEMPLATES.length} templates over ${Math.min(600, passages)} passages, ${N - campaign} organic, ${evaded.length} evasions; ${values.stream ? 'Detector' : 'cluster()'} in ${ms.toFixed(0)} ms`);
   console.log(`pairwise precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${((2 * precision * recall) / (precision + recall)).toFixed(4)}`);
   let orgIn5 = 0, orgMax = 0;
   for (let i = 0; i < N; i++) if (truth[i] < 0 && size.get(labels[i]) >= 5) { orgIn5++; orgMax = Math.max(orgMax, size.get(labels[i])); }

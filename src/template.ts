@@ -1080,6 +1080,8 @@ const LEVEL = 2;
 const SLOT_WORDS = 5;
 /** Runs of at least this many tokens in a long text may be payloads. */
 const PAYLOAD_MIN = 8;
+/** Runs of a payload's level shorter than this do not add up to one (slot values of a few words: "my whole family"). */
+const PIECE_MIN = 3;
 /**
  * A skeleton with fewer than 3 static tokens that cover less than this share of the text is too
  * thin to group on ("quick question: <*>" over a sentence of its own): as Drain asks for a share
@@ -1320,7 +1322,21 @@ class Engine {
     if (long) {
       let keptN = 0, keptStatics = 0, first = -1, last = -1;
       for (let k = 0; k < nseg; k++) {
-        if (segB[k] - segA[k] >= PAYLOAD_MIN && strength[k] * 2 <= best) { strength[k] = -strength[k]; continue; }
+        const sk = strength[k];
+        if (sk * 2 <= best && segB[k] - segA[k] >= PIECE_MIN) {
+          // a payload is a long stretch of text at one level of support: the runs at this run's
+          // level (within LEVEL of it) count together, since a passage reused under several
+          // templates breaks into runs wherever a 3-gram of common words is not specific, and
+          // those pieces, each shorter than PAYLOAD_MIN, kept a passage's phrases as wording
+          // where passages recur at a fifth of their templates' frequency or more (Brain's
+          // frequency levels, Yu et al., IEEE TSC 2023: the words of one level belong together)
+          let tot = 0;
+          for (let j = 0; j < nseg && tot < PAYLOAD_MIN; j++) {
+            const sj = strength[j] < 0 ? -strength[j] : strength[j];
+            if (sj * 2 <= best && sj * LEVEL >= sk && sk * LEVEL >= sj && segB[j] - segA[j] >= PIECE_MIN) tot += segB[j] - segA[j];
+          }
+          if (tot >= PAYLOAD_MIN) { strength[k] = -sk; continue; }
+        }
         if (strength[k] < floor) continue;
         keptN++; keptStatics += segB[k] - segA[k];
         if (first < 0) first = k;
@@ -1335,7 +1351,8 @@ class Engine {
           continue;
         }
         // (a passage of prose: most of the run plain words, not ids or paths of a log line)
-        if (!reused) { let w = 0; for (let j = segA[k]; j < segB[k]; j++) if (isPlain(t[j])) w++; reused = w * 4 >= (segB[k] - segA[k]) * 3; }
+        // (only a run long on its own: pieces of common phrases at one level also add up in free text)
+        if (!reused && segB[k] - segA[k] >= PAYLOAD_MIN) { let w = 0; for (let j = segA[k]; j < segB[k]; j++) if (isPlain(t[j])) w++; reused = w * 4 >= (segB[k] - segA[k]) * 3; }
         strength[k] = 0;
       }
     }

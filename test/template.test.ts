@@ -464,6 +464,35 @@ describe("a long instruction after an opener other templates share", () => {
   });
 });
 
+describe("passages reused at a fifth of their templates' frequency", () => {
+  // A passage used under several templates breaks into runs wherever a 3-gram of common words is
+  // not specific; each piece is shorter than a payload run, and at a fifth of the template's
+  // frequency or more it stayed wording: one group per (template, passage).
+  it("each template is one group over all its passages", () => {
+    const r = rng(61);
+    const GLUE = ["of the", "and the", "in a", "to the", "for the", "with a"];
+    const passages = Array.from({ length: 12 }, () => {
+      const parts: string[] = [];
+      for (let k = 0; k < 8; k++) parts.push(phrase(r, r.int(3, 5)));
+      return parts.map((x, k) => (k ? GLUE[r.int(0, GLUE.length - 1)] + " " : "") + x).join(" ");
+    });
+    const INSTR = [
+      "Summarize the following text in three bullet points for a busy manager:",
+      "Critique the following argument and list its logical fallacies one by one:",
+      "Extract all named entities from the text below and return them as a JSON list:",
+      "Rewrite the passage below so that a beginner can understand it, keeping every fact:",
+    ];
+    const texts: string[] = [], truth: number[] = [];
+    INSTR.forEach((ins, k) => { for (let i = 0; i < 60; i++) { texts.push(`${ins} ${passages[r.int(0, passages.length - 1)]}`); truth.push(k); } });
+    const { labels } = mineTemplates(texts);
+    for (let k = 0; k < INSTR.length; k++) {
+      const ls = labels.filter((_, i) => truth[i] === k);
+      expect(new Set(ls).size, `template ${k}`).toBe(1);
+      expect(labels.filter((l) => l === ls[0]).length).toBe(60);
+    }
+  });
+});
+
 describe("a phrase of the language is not a template", () => {
   it("free-text prompts that share a short phrase in the middle stay apart", () => {
     const r = rng(23);
