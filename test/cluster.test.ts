@@ -1,7 +1,7 @@
 // cluster() in near-duplicate mode, and readable templates.
 import { describe, it, expect, beforeAll } from "vitest";
 import { initSync, shingles } from "../src/index";
-import { cluster, recallBanding } from "../src/cluster";
+import { joinLongRuns, cluster, recallBanding } from "../src/cluster";
 import { templateOf, commonPairs, isHollow, wordsIn } from "../src/align";
 import fc from "fast-check";
 
@@ -147,6 +147,31 @@ describe("cluster, template mode: campaigns that vary in several places", () => 
     // no cluster mixes two templates
     const tOf = new Map<number, number>();
     labels.forEach((l, i) => { if (tOf.has(l)) expect(tOf.get(l)).toBe(truth[i]); else tOf.set(l, truth[i]); });
+  });
+});
+
+describe("joinLongRuns: a single text joins a group but never bridges two", () => {
+  const words = (seed: number, n: number) => Array.from({ length: n }, (_, i) => `w${seed}x${i}`).join(" ");
+  it("five single texts that hold an instruction's run and one passage each join their instruction's group only", () => {
+    // reps 0..4: groups of five instructions (each a campaign's template); reps 5..14: single texts,
+    // each an instruction followed by one shared passage (the skeleton kept it)
+    const INSTR = [0, 1, 2, 3, 4].map((k) => words(k, 12)), P = words(99, 14);
+    const reps: string[] = [], size: number[] = [];
+    for (const ins of INSTR) { reps.push(`${ins} <*>`); size.push(40); }
+    for (let j = 0; j < 10; j++) { reps.push(`${INSTR[j % 5]} ${P}`); size.push(1); }
+    // four more groups hold the instruction's run, so that it is a hot window (5+ holders)
+    for (let j = 0; j < 5; j++) for (let c = 0; c < 4; c++) { reps.push(`${INSTR[j]} <*> c${c}`); size.push(3); }
+    const root = new Int32Array(reps.length).map((_, i) => i);
+    joinLongRuns(reps, reps.map((_, i) => i), root, Int32Array.from(size));
+    for (let j = 0; j < 10; j++) expect(root[5 + j], `single text ${j}`).toBe(root[j % 5]);
+    expect(new Set([0, 1, 2, 3, 4].map((k) => root[k])).size).toBe(5);
+  });
+  it("groups that share a run join as before", () => {
+    const shared = words(7, 12);
+    const reps = Array.from({ length: 6 }, (_, i) => `${shared} <*> v${i}`);
+    const root = new Int32Array(reps.length).map((_, i) => i);
+    joinLongRuns(reps, reps.map((_, i) => i), root, new Int32Array(6).fill(2));
+    expect(new Set(root).size).toBe(1);
   });
 });
 
