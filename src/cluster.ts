@@ -114,6 +114,8 @@ const LONG_RUN = 10;
  * "same passages under two templates") must not join them.
  */
 const LONG_RUN_GROUPS = 5;
+/** Groups of fewer texts join a group through a long run, but never bridge two (see `joinLongRuns`). */
+const BRIDGE_MIN = 5;
 
 /**
  * Joins (in `root`, a forest over reps: root[r] is r's representative) the templates that share a
@@ -121,7 +123,7 @@ const LONG_RUN_GROUPS = 5;
  * than one place (a fixed instruction, then a question and four options drawn from a list) keep
  * their long fixed wording in common, which unrelated templates do not. Word runs are hashed
  * (FNV-1a per word, then a polynomial over the window), so no substring is built. `size[r]`: the
- * texts behind rep r (a rep of one text joins a group but never bridges two; see below).
+ * texts behind rep r (a rep of fewer than BRIDGE_MIN texts joins a group but never bridges two; see below).
  * Exported for tests.
  */
 export function joinLongRuns(reps: readonly string[], idx: readonly number[], root: Int32Array, size: Int32Array): void {
@@ -161,15 +163,16 @@ export function joinLongRuns(reps: readonly string[], idx: readonly number[], ro
       if (cms[b] < 0xffff) cms[b]++;
     });
   }
-  // Groups of two or more texts join each other; a single text (whose template is its own
-  // skeleton, payload and all where passages recur often) joins the largest group holding one of
-  // its hot windows, but never bridges two groups: through the passages it carries, one text of
-  // each of five templates chained every template that used a passage into one cluster (the
-  // prose bench with 100 passages: precision 0.30).
+  // Groups of BRIDGE_MIN or more texts join each other; a smaller group or a single text (whose
+  // template is its own skeleton, payload and all, where passages recur often) joins the largest
+  // group holding one of its hot windows, but never bridges two groups: through the passages they
+  // carry, single texts of five templates chained every template that used a passage into one
+  // cluster (the prose bench with 100 passages: precision 0.30), and small groups of one
+  // instruction over one passage did the same once the miner kept them apart.
   const owner = new Map<number, number[]>(); // hot window -> groups holding it (up to LONG_RUN_GROUPS)
   const hot = (k: number): boolean => cms[cell1(k)] >= LONG_RUN_GROUPS && cms[cell2(k)] >= LONG_RUN_GROUPS;
   for (const r of idx) {
-    if (size[r] < 2) continue;
+    if (size[r] < BRIDGE_MIN) continue;
     windows(r, (k) => {
       if (!hot(k)) return;
       let o = owner.get(k);
@@ -181,7 +184,7 @@ export function joinLongRuns(reps: readonly string[], idx: readonly number[], ro
   }
   const attach: [number, number][] = [];
   for (const r of idx) {
-    if (size[r] >= 2) continue;
+    if (size[r] >= BRIDGE_MIN) continue;
     let best = -1, bestSize = 0;
     windows(r, (k) => {
       if (!hot(k)) return;

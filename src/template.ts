@@ -1769,13 +1769,14 @@ class Engine {
       // at an end of the text: in batch mining, a ticket id, a greeting or a sign-off does not
       // hold the template of a long instruction made a slot, "[ref <*> <*> please be quick."; the
       // streaming miner keeps the old rule, under which organic prompts group less there)
-      let holds = 0, strong = 0;
-      for (let q = 0; q < ne;) {
-        if (el[q] <= SEAM) { q++; continue; }
+      let holds = 0, strong = 0, weakLong = 0x7fffffff; // (the strength of the weakest run of PAYLOAD_MIN tokens or more)
+      for (let q = 0, sq = 0; q < ne; sq++) {
+        if (el[q] <= SEAM) { q++; sq--; continue; }
         const b = q;
         while (q < ne && el[q] > SEAM) q++;
         if (b === 0 || q === ne || q - b >= this.o.minWording) holds++;
         if (q - b > WRAP_MAX && (b === 0 || q === ne) || q - b >= this.o.minWording) strong++;
+        if (q - b >= PAYLOAD_MIN && str !== null && str[sq] < weakLong) weakLong = str[sq];
       }
       let p = 0, s = -1;
       while (p < ne) {
@@ -1805,7 +1806,12 @@ class Engine {
         // number of <*>") must not become a slot of that phrase, which would join every template
         // whose payloads hold it (Brain's frequency levels again: the context of a variable is
         // the template's most frequent wording, Yu et al., IEEE TSC 2023)
-        const anchored = (s !== 0 && el[0] > SEAM) || (s !== nseg - 1 && el[ne - 1] > SEAM);
+        // (a context anchored at an end of the text may take a stronger segment as its value, but
+        // not when it holds a passage, a run of PAYLOAD_MIN tokens or more at most half as strong
+        // as the segment (the payload rule of `skeletonOf`): "<instruction> <a sentence that ends
+        // the text>" in one text of each of seven templates made every instruction a value of
+        // "<*> <sentence>", and all seven templates one group)
+        const anchored = ((s !== 0 && el[0] > SEAM) || (s !== nseg - 1 && el[ne - 1] > SEAM)) && !(str !== null && weakLong * 2 <= str[s]);
         if (!forced && str !== null && !anchored && str[s] > (str[s] === min1 ? min2 : min1) * CONTEXT_LEVEL) {
           while (p < ne && el[p] > SEAM) p++;
           continue;

@@ -150,7 +150,7 @@ describe("cluster, template mode: campaigns that vary in several places", () => 
   });
 });
 
-describe("joinLongRuns: a single text joins a group but never bridges two", () => {
+describe("joinLongRuns: a single text or a small group joins a group but never bridges two", () => {
   const words = (seed: number, n: number) => Array.from({ length: n }, (_, i) => `w${seed}x${i}`).join(" ");
   it("five single texts that hold an instruction's run and one passage each join their instruction's group only", () => {
     // reps 0..4: groups of five instructions (each a campaign's template); reps 5..14: single texts,
@@ -158,19 +158,19 @@ describe("joinLongRuns: a single text joins a group but never bridges two", () =
     const INSTR = [0, 1, 2, 3, 4].map((k) => words(k, 12)), P = words(99, 14);
     const reps: string[] = [], size: number[] = [];
     for (const ins of INSTR) { reps.push(`${ins} <*>`); size.push(40); }
-    for (let j = 0; j < 10; j++) { reps.push(`${INSTR[j % 5]} ${P}`); size.push(1); }
+    for (let j = 0; j < 10; j++) { reps.push(`${INSTR[j % 5]} ${P}`); size.push(j < 5 ? 1 : 3); }
     // four more groups hold the instruction's run, so that it is a hot window (5+ holders)
     for (let j = 0; j < 5; j++) for (let c = 0; c < 4; c++) { reps.push(`${INSTR[j]} <*> c${c}`); size.push(3); }
     const root = new Int32Array(reps.length).map((_, i) => i);
     joinLongRuns(reps, reps.map((_, i) => i), root, Int32Array.from(size));
-    for (let j = 0; j < 10; j++) expect(root[5 + j], `single text ${j}`).toBe(root[j % 5]);
+    for (let j = 0; j < 10; j++) expect(root[5 + j], `single text or small group ${j}`).toBe(root[j % 5]);
     expect(new Set([0, 1, 2, 3, 4].map((k) => root[k])).size).toBe(5);
   });
-  it("groups that share a run join as before", () => {
+  it("groups that share a run join as before (small ones through the largest)", () => {
     const shared = words(7, 12);
-    const reps = Array.from({ length: 6 }, (_, i) => `${shared} <*> v${i}`);
+    const reps = Array.from({ length: 8 }, (_, i) => `${shared} <*> v${i}`);
     const root = new Int32Array(reps.length).map((_, i) => i);
-    joinLongRuns(reps, reps.map((_, i) => i), root, new Int32Array(6).fill(2));
+    joinLongRuns(reps, reps.map((_, i) => i), root, Int32Array.from([9, 8, 7, 6, 5, 2, 1, 1]));
     expect(new Set(root).size).toBe(1);
   });
 });

@@ -493,6 +493,35 @@ describe("passages reused at a fifth of their templates' frequency", () => {
   });
 });
 
+describe("one sentence shared by a text of each of several templates", () => {
+  // "<instruction k> <sentence S>" once per template, S 14 words: S (7 texts) was a context
+  // anchored at the text's end, so each instruction became a value of "<*> S", that place took 7
+  // values and became a slot, and the slot rule then joined every template's main group: one
+  // group for all seven
+  it("does not join the templates (batch and cluster)", async () => {
+    const { cluster } = await import("../src/cluster.js");
+    const { initSync } = await import("../src/index.js");
+    initSync();
+    const r = rng(5);
+    const INSTR = ["Summarize the following text in three bullet points for a busy manager:", "Critique the following argument and list its logical fallacies one by one:",
+      "Extract all named entities from the text below and return them as a JSON list:", "Rewrite the passage below so that a beginner can understand it, keeping every fact:",
+      "Write five quiz questions with answers about the following document:", "Classify the sentiment of this text as positive, negative or neutral and justify it:",
+      "Translate the passage below into formal French and keep the technical terms:"];
+    const S = phrase(r, 14);
+    const texts: string[] = [], truth: number[] = [];
+    INSTR.forEach((ins, k) => {
+      for (let i = 0; i < 30; i++) { texts.push(`${ins} ${phrase(r, r.int(30, 50))}`); truth.push(k); }
+      texts.push(`${ins} ${S}`); truth.push(k);
+    });
+    for (const labels of [mineTemplates(texts).labels, cluster(texts, { mode: "template" }).labels]) {
+      const kinds = new Map<number, Set<number>>();
+      labels.forEach((l, i) => { let s = kinds.get(l); if (!s) kinds.set(l, s = new Set()); s.add(truth[i]); });
+      for (const s of kinds.values()) expect(s.size).toBe(1);
+      for (let k = 0; k < INSTR.length; k++) expect(new Set(labels.filter((_, i) => truth[i] === k)).size).toBe(1);
+    }
+  });
+});
+
 describe("a phrase of the language is not a template", () => {
   it("free-text prompts that share a short phrase in the middle stay apart", () => {
     const r = rng(23);
