@@ -7,7 +7,9 @@
 // ("Given the following passage {P} summarize it ..." / "... proofread it ..."). By default
 // (`siblings: 'merge'`) neardup reports a family as one campaign, so F1 is given against both
 // truths: per template and per family; `--siblings split` asks for one cluster per template.
-// Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000] [--siblings merge|split] [--stream]
+// Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000] [--passages 300] [--siblings merge|split] [--stream]
+// (--passages: the pool {P} is drawn from; with 20, each passage fills about 300 prompts, six times
+// as many as each template)
 import { makeTemplateBench, evade, makeRng } from './prompt-generator.mjs';
 
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
@@ -30,7 +32,7 @@ const streamed = (texts) => {
   return { labels: now, templates };
 };
 const mineTemplates = (texts) => { if (stream) return streamed(texts); const r = cluster(texts, { mode: 'template', siblings }); return { labels: r.labels, templates: r.clusters.map((c) => c.template) }; };
-const bench = makeTemplateBench({ templates: arg('templates', 120), fills: arg('fills', 50), organic: arg('organic', 3000) });
+const bench = makeTemplateBench({ templates: arg('templates', 120), fills: arg('fills', 50), organic: arg('organic', 3000), passages: arg('passages', 300) });
 const { texts, truth, kind } = bench;
 
 // evasion copies of 1,000 campaign prompts, mixed into the same run
