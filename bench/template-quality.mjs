@@ -8,7 +8,7 @@
 // (`siblings: 'merge'`) neardup reports a family as one campaign, so F1 is given against both
 // truths: per template and per family; `--siblings split` asks for one cluster per template.
 // Usage: node bench/template-quality.mjs [--templates 120] [--fills 50] [--organic 3000] [--passages 300] [--siblings merge|split] [--stream]
-// (--passages: the pool {P} is drawn from; with 20, each passage fills about 300 prompts, six times
+// (--passages: the pool {P} is drawn from; with 20, a passage fills up to about 300 prompts, up to six times
 // as many as each template)
 import { makeTemplateBench, evade, makeRng } from './prompt-generator.mjs';
 
