@@ -1320,10 +1320,16 @@ class Engine {
     // (runs the payload rule drops are marked by a negative strength until zeroed below)
     let spare = false;
     if (long) {
-      let keptN = 0, keptStatics = 0, first = -1, last = -1;
+      let keptN = 0, keptStatics = 0, first = -1, last = -1, bestLen = 0;
+      for (let k = 0; k < nseg; k++) if (strength[k] === best && segB[k] - segA[k] > bestLen) bestLen = segB[k] - segA[k];
+      // (the level rule below measures against the text's strongest run only when that run is
+      // wording of its own, minWording tokens or more, not a short opener many templates share:
+      // "write a", 8x as common as "seo article about <*> use the exact phrase ...")
+      const levels = bestLen >= this.o.minWording;
       for (let k = 0; k < nseg; k++) {
         const sk = strength[k];
-        if (sk * 2 <= best && segB[k] - segA[k] >= PIECE_MIN) {
+        if (sk * 2 <= best && segB[k] - segA[k] >= PAYLOAD_MIN) { strength[k] = -sk; continue; }
+        if (levels && sk * 2 <= best && segB[k] - segA[k] >= PIECE_MIN) {
           // a payload is a long stretch of text at one level of support: the runs at this run's
           // level (within LEVEL of it) count together, since a passage reused under several
           // templates breaks into runs wherever a 3-gram of common words is not specific, and

@@ -66,3 +66,22 @@ describe("campaigns (batch)", () => {
     expect(() => campaigns(texts, metas).clusters({ flaggedOnly: "yes" as unknown as boolean })).toThrow(/flaggedOnly must be a boolean/);
   });
 });
+
+describe("the bundled example's campaigns are named by their wording", () => {
+  beforeAll(() => initSync());
+  it("each planted campaign's cluster has a template with its key phrase (batch)", async () => {
+    // "Write a {n}-word SEO article about {kw} in {city} ...": "write a" opens many other prompts
+    // of the file and is 8x as common; measured against it, the template's own wording once went
+    // as a payload and the campaign was shown as "write a <*> at least <*>"
+    const { makeExamples } = await import("../scripts/make-examples.mjs");
+    const { records, campaigns: planted } = makeExamples();
+    const set = campaigns(records.map((r: { prompt: string }) => r.prompt));
+    const KEY: Record<string, string> = { "seo-articles": "seo article about", "benchmark-scrape": "answer with only the letter of the correct option", "review-spam": "write a glowing" };
+    for (const [name, phrase] of Object.entries(KEY)) {
+      const ids = new Set(planted.find((c: { name: string }) => c.name === name).ids);
+      const members = new Set(records.map((r: { id: string }, i: number) => (ids.has(r.id) ? i : -1)).filter((i: number) => i >= 0));
+      const best = set.clusters({ minSize: 2 }).filter((c) => c.members.some((m) => members.has(m))).sort((a, b) => b.size - a.size)[0];
+      expect(best.template, name).toContain(phrase);
+    }
+  });
+});
