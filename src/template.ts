@@ -1324,7 +1324,8 @@ class Engine {
       for (let k = 0; k < nseg; k++) if (strength[k] === best && segB[k] - segA[k] > bestLen) bestLen = segB[k] - segA[k];
       // (the level rule below measures against the text's strongest run only when that run is
       // wording of its own, minWording tokens or more, not a short opener many templates share:
-      // "write a", 8x as common as "seo article about <*> use the exact phrase ...")
+      // "write a", in 558 prompts of the example file against the 120 of "seo article about <*> use
+      // the exact phrase ...")
       const levels = bestLen >= this.o.minWording;
       for (let k = 0; k < nseg; k++) {
         const sk = strength[k];
