@@ -1357,8 +1357,8 @@ class Engine {
           strength[k] = -strength[k];
           continue;
         }
-        // (a passage of prose: most of the run plain words, not ids or paths of a log line)
-        // (only a run long on its own: pieces of common phrases at one level also add up in free text)
+        // (a passage of prose: a run long on its own, since pieces of common phrases at one level
+        // also add up in free text, and mostly plain words, not the ids or paths of a log line)
         if (!reused && segB[k] - segA[k] >= PAYLOAD_MIN) { let w = 0; for (let j = segA[k]; j < segB[k]; j++) if (isPlain(t[j])) w++; reused = w * 4 >= (segB[k] - segA[k]) * 3; }
         strength[k] = 0;
       }
@@ -1777,13 +1777,14 @@ class Engine {
       // hold the template of a long instruction made a slot, "[ref <*> <*> please be quick."; the
       // streaming miner keeps the old rule, under which organic prompts group less there)
       let holds = 0, strong = 0, weakLong = 0x7fffffff; // (the strength of the weakest run of PAYLOAD_MIN tokens or more)
-      for (let q = 0, sq = 0; q < ne; sq++) {
-        if (el[q] <= SEAM) { q++; sq--; continue; }
+      for (let q = 0, sq = 0; q < ne;) {
+        if (el[q] <= SEAM) { q++; continue; }
         const b = q;
         while (q < ne && el[q] > SEAM) q++;
         if (b === 0 || q === ne || q - b >= this.o.minWording) holds++;
         if (q - b > WRAP_MAX && (b === 0 || q === ne) || q - b >= this.o.minWording) strong++;
         if (q - b >= PAYLOAD_MIN && str !== null && str[sq] < weakLong) weakLong = str[sq];
+        sq++;
       }
       let p = 0, s = -1;
       while (p < ne) {
@@ -2764,7 +2765,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   // above. Organic texts that merely open alike ("quick question: <*>") hold text of their own in
   // the slot. (See `frameRoots`.)
   const keep = eng.o.splitSiblings ? sub : null;
-  const frames = frameRoots(root, reused, keep, eng.gCount, N);
+  const frames = frameRoots(root, reused, keep, eng.gCount, thinRoot.size, N);
   if (frames !== null) {
     if (sub === null) sub = new Float64Array(N).fill(-1);
     for (let i = 0; i < N; i++) if ((keep === null || sub[i] === -1) && frames[root[i] - eng.gCount] === 1) sub[i] = -2 - root[i];
@@ -2833,7 +2834,7 @@ const FRAME_MIN = 5;
 const FRAME_REUSED = 0.5;
 
 /**
- * Thin groups (roots from `first` on) that are frames around reused payloads: of their texts (with
+ * Thin groups (the `nr` roots from `first` on) that are frames around reused payloads: of their texts (with
  * `sub`, those that did not split into siblings, -1 there), at least FRAME_MIN, and most of them
  * (FRAME_REUSED) had a long run of recurring plain words made a slot by the payload regime (a passage that other texts also hold, far less often than the frame's wording).
  * Returns a flag per thin root, or null when there is none. The wording of such a group is thin
@@ -2842,9 +2843,7 @@ const FRAME_REUSED = 0.5;
  * free text does not: a prompt's own text recurs nowhere else. (The same contrast as Drain's and
  * Brain's: wording is what stays while the rest varies; here the rest is also seen elsewhere.)
  */
-function frameRoots(root: Int32Array, reused: Uint8Array, sub: Float64Array | null, first: number, N: number): Uint8Array | null {
-  let nr = 0;
-  for (let i = 0; i < N; i++) if (root[i] >= first + nr) nr = root[i] - first + 1;
+function frameRoots(root: Int32Array, reused: Uint8Array, sub: Float64Array | null, first: number, nr: number, N: number): Uint8Array | null {
   if (nr === 0) return null;
   const rc = new Int32Array(nr), size = new Int32Array(nr);
   for (let i = 0; i < N; i++) {
