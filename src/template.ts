@@ -128,6 +128,7 @@ const WILD = 0x5bd1e995; // a masked token (contains a digit, no key prefix)
 const BOS = 0x27d4eb2f;
 const EOS = 0x165667b1;
 const MASK_SALT = 0x7feb352d;
+const FIELD_SALT = 0x1b56c4e9;
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -381,6 +382,10 @@ export class Scratch {
   thin = 0;
   /** Set by `skeletonOf`: the second hash (`hashCheck`) of the skeleton, or of the thin skeleton. */
   check = 0;
+  /** The text's field labels (`fieldFlags`): set by tokenizing, or by the batch miner from the text. */
+  field = 0;
+  /** Set by `skeletonOf`: the skeleton is the text's field labels (see `FIELD_LAST`). */
+  fielded = false;
   gen = new Uint32Array(512);
   ensure(n: number): void {
     if (n <= this.toks.length) return;
@@ -391,6 +396,70 @@ export class Scratch {
     this.elems = new Uint32Array(2 * c + 2); this.elemTok = new Int32Array(2 * c + 2);
     this.strength = new Int32Array(c); this.segStart = new Int32Array(c); this.segEnd = new Int32Array(c); this.gen = new Uint32Array(2 * c + 2);
   }
+}
+
+// ------------------------------------------------------------------------------ field labels
+
+/**
+ * Field labels: prompt formats that are fields around their slots and almost no wording besides
+ * ("Instruction: {Q}\nInput: {P}\nOutput:", "Question: {Q}\nAnswer:", "{P}\n\nTL;DR:"). Such a
+ * text ends in a label with nothing after it, the place where the model is to write: the
+ * completion-style prompt of the GPT-3 paper's task formats (Brown et al., "Language Models are
+ * Few-Shot Learners", NeurIPS 2020, appendix G: "Q: ... A:", "... TL;DR:") and of the instruction
+ * datasets after it (Taori et al., Stanford Alpaca, 2023: "### Instruction: ... ### Response:").
+ * Their words between the slots are single tokens whose every 3-gram holds a slot's value, so no
+ * recurring 3-gram covers them and the skeleton is empty. A text's last label is wording when it
+ * stands on a line of its own: an organic message rarely ends in "word:" with nothing after it,
+ * and when it does ("... as follows:") the label continues a sentence, on the same line. A label
+ * that opens such a text is wording too ("question: <*> answer:" is not "context: <*> answer:").
+ */
+const FIELD_FIRST = 1, FIELD_LAST = 2;
+/** The longest label, colon included. */
+const LABEL_MAX = 24;
+
+/** Start of the label that ends with the ':' at s[e] (letters, with ' ; & / - _ . inside; no digit), or -1. */
+function labelStart(s: string, e: number): number {
+  let a = e - 1, letters = 0;
+  for (; a >= 0; a--) {
+    const c = s.charCodeAt(a);
+    if (isSpace(c)) break;
+    if (isLetter(c)) letters++;
+    else if (c !== 39 && c !== 59 && c !== 38 && c !== 47 && c !== 45 && c !== 95 && c !== 46) return -1;
+    if (e - a >= LABEL_MAX) return -1;
+  }
+  return letters > 0 ? a + 1 : -1;
+}
+
+/**
+ * FIELD_LAST when the normalized text `s` ends in a label that is its wording (see above), with
+ * FIELD_FIRST when its first token is a label too; 0 otherwise. Reads only the text's ends.
+ */
+function fieldFlags(s: string): number {
+  let e = s.length - 1;
+  while (e >= 0 && isSpace(s.charCodeAt(e))) e--;
+  if (e < 1 || s.charCodeAt(e) !== 58) return 0;
+  const a = labelStart(s, e);
+  if (a <= 0) return 0; // not a label, or the text is a label alone
+  let b = a - 1, line = false;
+  for (; b >= 0 && isSpace(s.charCodeAt(b)); b--) if (s.charCodeAt(b) === 10) line = true;
+  if (b < 0) return 0;
+  // the first token: [i, j)
+  let i = 0;
+  while (isSpace(s.charCodeAt(i))) i++;
+  let j = i;
+  while (j <= b && !isSpace(s.charCodeAt(j))) j++;
+  if (!line) return 0;
+  const first = j - 1 > i && j <= b && s.charCodeAt(j - 1) === 58 && labelStart(s, j - 1) === i;
+  return FIELD_LAST | (first ? FIELD_FIRST : 0);
+}
+
+/** `fieldFlags` of a raw text (normalized first only when it may end in a label). */
+function fieldOf(text: string): number {
+  let e = text.length - 1;
+  while (e >= 0 && text.charCodeAt(e) <= 32) e--;
+  if (e < 0) return 0;
+  const c = text.charCodeAt(e);
+  return c === 58 || c > 127 ? fieldFlags(normalize(text)) : 0;
 }
 
 /**
@@ -475,6 +544,7 @@ function tokenizeFold(s: string, sc: Scratch, fold: boolean): boolean {
     n++;
   }
   sc.n = n;
+  sc.field = fieldFlags(s);
   return true;
 }
 /** `()`, `[]`, `{}`, `<>`, `""`, `''`: the printed form of an empty value, so a variable. */
@@ -1270,6 +1340,17 @@ class Engine {
     return this.skeletonOf();
   }
 
+  /**
+   * The support of the scratch text's field labels (see `fieldFlags`): how many texts end with its
+   * last token, and, when it opens with a label, the fewer that open with its first.
+   */
+  private fieldLevel(): number {
+    const sc = this.sc, t = sc.toks, n = sc.n;
+    let c = this.freq(this.bf, mix2(t[n - 1], EOS) || 1);
+    if ((sc.field & FIELD_FIRST) !== 0) c = Math.min(c, this.freq(this.bf, mix2(BOS, t[0]) || 1));
+    return c;
+  }
+
   /** The skeleton from the supports in `sc.grams` (see `skeleton`). */
   skeletonOf(): number {
     const sc = this.sc, n = sc.n, t = sc.toks, g = sc.grams, cov = sc.cov;
@@ -1298,6 +1379,41 @@ class Engine {
       segA[nseg] = a; segB[nseg] = i + 1; strength[nseg] = s; nseg++;
       if (s > best) best = s;
       i++;
+    }
+    // Field labels (see `fieldFlags`). A text that opens and closes with labels is its labels
+    // when nothing else in it is wording (below), or when every run is far below the labels'
+    // own level, as step 3 and the payload rule below measure it with the labels as the text's
+    // strongest wording: a passage reused under other templates. With a closing label alone
+    // ("<*> tl;dr:", "<*> answer:") the text must be one stretch of text and the label: its runs
+    // one level (a short run inside is a phrase of the language, whatever its level), up to the
+    // label, with no gap that could hold a payload slot; or no run that steps 3 and 4 keep; and
+    // only in batch. Otherwise "<*> answer:" would group every template that ends so
+    // ("<wording> text: <*> answer:"), whose wording breaks the stretch with a slot or stands at
+    // a level of its own under the final counts; early in a stream, its wording does not recur
+    // yet, or recurs as often as a passage does (a streaming miner grouped three such templates
+    // as one).
+    let fieldWins = false, fieldEmpty = false;
+    if ((sc.field & FIELD_LAST) !== 0 && n >= 2 + (sc.field & FIELD_FIRST)) {
+      const lv = this.fieldLevel();
+      fieldWins = lv >= theta;
+      for (let k = 0; k < nseg && fieldWins; k++) {
+        const sk = strength[k];
+        fieldWins = sk < lv * this.o.relativeSupport || (segB[k] - segA[k] >= PAYLOAD_MIN && sk * 2 <= lv);
+      }
+      if ((sc.field & FIELD_FIRST) !== 0) fieldEmpty = true;
+      else if (this.streaming) fieldWins = false;
+      else {
+        fieldEmpty = true;
+        let lo = Infinity, hi = 0, end = -1;
+        for (let k = 0; k < nseg && fieldWins; k++) {
+          if (end >= 0 && segA[k] - end >= PAYLOAD_MIN) fieldWins = false;
+          end = segB[k];
+          if (segA[k] > 0 && segB[k] - segA[k] < PAYLOAD_MIN) continue;
+          if (strength[k] < lo) lo = strength[k];
+          if (strength[k] > hi) hi = strength[k];
+        }
+        fieldWins &&= end >= 0 && end + PIECE_MIN >= n && hi <= lo * LEVEL;
+      }
     }
     // Long texts and texts with a sentence or more of free text in their slots (the payload
     // regime): a long run well below the text's strongest wording is a reused payload, and short
@@ -1405,9 +1521,25 @@ class Engine {
       if (retry && !opening && (kept === 0 || thin)) { sc.restoreSegments(nseg); opening = true; continue; }
       break;
     }
+    sc.thin = 0;
+    sc.fielded = false;
+    if ((fieldWins || fieldEmpty && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0))) {
+      // no wording to group on but the text's field labels, or only runs far below them: the
+      // labels are its skeleton, "instruction: <*> output:", "<*> tl;dr:", under a hash of their
+      // own, so that it meets no skeleton of wording nor any generalisation of one; it has none
+      ne = 0; kept = 0;
+      if ((sc.field & FIELD_FIRST) !== 0) { segA[0] = 0; elems[0] = t[0]; et[0] = 0; segB[0] = 1; strength[0] = theta; ne = 1; kept = 1; }
+      elems[ne] = SLOT; et[ne] = -1; ne++;
+      segA[kept] = ne; elems[ne] = t[n - 1]; et[ne] = n - 1; ne++; segB[kept] = ne; strength[kept] = theta; kept++;
+      sc.ne = ne;
+      sc.nseg = kept;
+      sc.fielded = true;
+      const h = fmix(hashElems(elems, 0, ne, -1, -1) ^ FIELD_SALT);
+      sc.check = hashCheck;
+      return tok(h);
+    }
     sc.ne = ne;
     sc.nseg = kept;
-    sc.thin = 0;
     if (kept === 0) return 0;
     if (thin) {
       if (statics >= THIN_MIN) { sc.thin = hashElems(elems, 0, ne, -1, -1) || 1; sc.check = hashCheck; }
@@ -1514,10 +1646,12 @@ class Engine {
     if (e < 0) e = this.newEntry(h, sc.check);
     this.eGroup[e] = g; this.eRefs[e]++; this.eExact[e]++;
     this.gEntry[g] = e; this.gKey[g] = h;
-    if (this.streaming) { this.gSkel[g] = sc.elems.slice(0, sc.ne); this.gStr[g] = sc.strength.slice(0, sc.nseg); }
+    // (a field skeleton registers no generalisation: gSkel stays null, so `release` looks for none)
+    if (this.streaming && !sc.fielded) { this.gSkel[g] = sc.elems.slice(0, sc.ne); this.gStr[g] = sc.strength.slice(0, sc.nseg); }
     // this skeleton is the slot version of a pattern other skeletons generalise to: merge them
     // (or, when one of them is far more common, join it: see `absorb`)
     if (!this.deferred && this.eNv[e] > 0) { if (this.slotRule(e)) this.mergeEntry(e); else this.absorb(e, null); }
+    if (sc.fielded) return g;
     const held = this.forEachGeneralisation(sc.elems, sc.ne, this.registrar(g), sc.strength);
     if (this.streaming) { this.gHeld[g] = held; this.joinSeamless(g); this.joinWrapped(g); }
     return this.find(g);
@@ -2690,6 +2824,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       copyWords(pool, a, sc.toks, 0, n); sc.n = n;
       const sg = sc.grams;
       for (let j = 0; j < n; j++) sg[j] = sup[a - base + j];
+      sc.field = fieldOf(texts[i]);
       const h = eng.skeletonOf();
       groups[i] = eng.assign(h, i);
       thinKey[i] = sc.thin;
@@ -2735,7 +2870,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     const a = offs[i], n = offs[i + 1] - a;
     copyWords(pool, a, sc.toks, 0, n);
     sc.n = n;
+    sc.field = fieldOf(texts[i]);
     eng.skeleton();
+    if (sc.fielded) continue;
     eng.joinMerged(g);
     wrappers.note(sc.elems, sc.ne, g);
   }

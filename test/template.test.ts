@@ -429,6 +429,111 @@ describe("a thin frame around reused passages", () => {
   });
 });
 
+describe("field labels around the slots", () => {
+  // "Instruction: {Q}\nInput: {P}\nOutput:" and "{P}\n\nTL;DR:" have no two words of wording in a
+  // row: every 3-gram holds a slot's value, so no recurring 3-gram covers their labels, and each
+  // such prompt was a singleton (or grouped with others by the passage it carried).
+  function bench(seed: number) {
+    const r = rng(seed);
+    const passages = Array.from({ length: 60 }, () => phrase(r, r.int(30, 60)));
+    const pick = () => passages[r.int(0, passages.length - 1)];
+    const texts: string[] = [], truth: number[] = [];
+    const add = (t: string, k: number) => { texts.push(t); truth.push(k); };
+    for (let i = 0; i < 50; i++) add(`Instruction: ${phrase(r, r.int(6, 12))}\nInput: ${pick()}\nOutput:`, 0);
+    for (let i = 0; i < 50; i++) add(`${pick()}\n\nTL;DR:`, 1);
+    for (let i = 0; i < 40; i++) add(`Question: ${phrase(r, r.int(6, 12))}\nAnswer:`, 2);
+    for (let i = 0; i < 40; i++) add(`Context: ${pick()}\nAnswer:`, 3);
+    for (let i = 0; i < 50; i++) add(`Summarize the following text in three bullet points. ${pick()}`, 4);
+    // organic prompts that end in a label in the flow of a sentence, or open with one
+    for (let i = 0; i < 40; i++) add(`${phrase(r, r.int(10, 30))} as follows:`, -1 - i);
+    for (let i = 0; i < 40; i++) add(`Note: ${phrase(r, r.int(10, 30))} the following:`, -100 - i);
+    return { texts, truth };
+  }
+  const NAMES = ["instruction: <*> output:", "<*> tl;dr:", "question: <*> answer:", "context: <*> answer:"];
+
+  it("each format is one group named by its labels, and organic prompts stay apart (batch)", () => {
+    for (const seed of [41, 42]) {
+      const { texts, truth } = bench(seed);
+      const { labels, templates } = mineTemplates(texts);
+      const size = new Map<number, number>();
+      for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
+      for (let k = 0; k <= 4; k++) {
+        const mine = labels.filter((_, i) => truth[i] === k);
+        expect(new Set(mine).size).toBe(1);
+        expect(size.get(mine[0])).toBe(mine.length); // and nothing else
+        if (k < 4) expect(templates[mine[0]]).toBe(NAMES[k]);
+      }
+      for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(size.get(labels[i])).toBe(1);
+    }
+  });
+
+  it("the streaming miner groups the formats with an opening label, and remove returns its tables to zero", () => {
+    const { texts, truth } = bench(43);
+    const m = new TemplateMiner();
+    texts.forEach((t, i) => m.add(i, t));
+    const live = new Map<number, number>();
+    for (let i = 0; i < texts.length; i++) live.set(m.groupOf(i), (live.get(m.groupOf(i)) ?? 0) + 1);
+    for (const k of [0, 2, 3]) {
+      const groups = new Map<number, number>();
+      for (let i = 0; i < texts.length; i++) if (truth[i] === k) groups.set(m.groupOf(i), (groups.get(m.groupOf(i)) ?? 0) + 1);
+      const [g, n] = [...groups].sort((a, b) => b[1] - a[1])[0];
+      // (a stream's first texts of a format can come before its labels recur)
+      expect(n).toBeGreaterThanOrEqual(0.85 * truth.filter((t) => t === k).length);
+      expect(live.get(g)).toBe(n);
+      expect(m.template(g)).toBe(NAMES[k]);
+    }
+    for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(live.get(m.groupOf(i))).toBe(1);
+    expect(m.stats().patterns).toBeGreaterThan(0);
+    for (let i = 0; i < texts.length; i++) m.remove(i);
+    expect(m.stats()).toEqual({ ngrams: 0, patterns: 0, items: 0 });
+  });
+
+  it("templates with wording of their own that end in the same label stay apart (batch and streaming)", () => {
+    // "<*> answer:" must not become the group of every template that ends so
+    const W = [
+      "You are a careful grader. Decide whether the text below is formal or informal and reply with one word.",
+      "Read the following customer message and say whether the customer is satisfied with the service they received.",
+      "Classify the topic of the passage below into sports, politics, science or culture, giving only the label.",
+      "Decide if the statement below contains a factual error that an expert would notice immediately, yes or no.",
+      "Tell me whether the author of the following paragraph sounds optimistic or pessimistic about the future.",
+    ];
+    for (const [seed, reuse] of [[51, true], [54, true], [55, true], [52, false]] as const) {
+      const r = rng(seed);
+      const passages = Array.from({ length: 60 }, () => phrase(r, r.int(30, 60)));
+      const pick = () => (reuse ? passages[r.int(0, passages.length - 1)] : phrase(r, r.int(30, 60)));
+      const texts: string[] = [], truth: number[] = [];
+      for (let k = 0; k < 5; k++) for (let i = 0; i < 40 + 20 * k; i++) { texts.push(`${W[k]}\nText: ${pick()}\nAnswer:`); truth.push(k); }
+      for (let i = 0; i < 60; i++) { texts.push(`${pick()}\n\nTL;DR:`); truth.push(5); }
+      const { labels } = mineTemplates(texts);
+      const m = new TemplateMiner();
+      texts.forEach((t, i) => m.add(i, t));
+      for (const lab of [(i: number) => labels[i], (i: number) => m.groupOf(i)]) {
+        // no group holds prompts of two templates
+        const of = new Map<number, number>();
+        for (let i = 0; i < texts.length; i++) {
+          const l = lab(i);
+          if (!of.has(l)) of.set(l, truth[i]);
+          expect(of.get(l)).toBe(truth[i]);
+        }
+      }
+      // in batch every template with wording is one group
+      for (let k = 0; k < 5; k++) expect(new Set(labels.filter((_, i) => truth[i] === k)).size).toBe(1);
+      // and the passages' "<*> tl;dr:" holds most of its prompts when they recur
+      if (reuse) {
+        const tl = new Map<number, number>();
+        for (let i = 0; i < texts.length; i++) if (truth[i] === 5) tl.set(labels[i], (tl.get(labels[i]) ?? 0) + 1);
+        expect(Math.max(...tl.values())).toBeGreaterThanOrEqual(50);
+      }
+    }
+  });
+
+  it("a label at the end of a line of text, not on its own line, is not a field", () => {
+    const r = rng(44);
+    const texts = Array.from({ length: 30 }, () => `${phrase(r, r.int(20, 40))} TL;DR:`);
+    expect(groupCount(mineTemplates(texts).labels)).toBe(30);
+  });
+});
+
 describe("a long instruction after an opener other templates share", () => {
   // "you are a" opens three templates, so it is about 3x as common as either instruction after it;
   // the payload rule took the 13-word instruction for a reused passage and left "you are a <*>",
