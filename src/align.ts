@@ -19,6 +19,16 @@ export function wordsIn(template: string): number {
   return n;
 }
 
+/**
+ * A template that ends in a field label, "instruction: <*> output:" or "<*> tl;dr:" (the template
+ * miner's field skeletons): its few words are the format, and the shared words of a few examples
+ * ("the", "of" inside their passages) would say less.
+ * @example endsInLabel("question: <*> answer:") // true
+ */
+export function endsInLabel(template: string): boolean {
+  return /(?:^|\s)[^\s<>]*[^\s<>:]:$/u.test(template);
+}
+
 /** A template with no word at all ("<*>", or empty): grouped on nothing. */
 export function isHollow(template: string): boolean {
   // (as wordsIn(template) === 0, without splitting: the Detector asks this on every add)

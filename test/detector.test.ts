@@ -242,3 +242,25 @@ describe("Detector, template mode: identical prompts", () => {
     expect(r.clusterId).toBe(before);
   });
 });
+
+describe("Detector, template mode: field labels", () => {
+  it("flags 'Instruction: {Q}\\nInput: {P}\\nOutput:' prompts as one campaign named by its labels, also after save/load", () => {
+    // passages of ordinary words: any few examples share some ("the", "of"), which must not name the campaign
+    const words = ("the of and a to in is was for on that with as by at from this it an be are or which " +
+      "river mountain city market council harvest winter engine ledger signal village bridge archive meadow " +
+      "merchant captain letter season garden harbor machine lantern orchard parish quarry railway").split(" ");
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(next() * words.length)]).join(" ");
+    const d = new Detector({ mode: "template", minClusterSize: 5 });
+    d.add("What is the capital of France?", { time: 0 });
+    for (let i = 0; i < 24; i++) d.add(`Instruction: ${text(8)}\nInput: ${text(40)}\nOutput:`, { account: `u${i % 2}`, time: 1000 * (i + 1) });
+    for (const det of [d, Detector.load(d.save())]) {
+      const flagged = det.clusters({ flaggedOnly: true });
+      expect(flagged.length).toBe(1);
+      expect(flagged[0].size).toBe(24);
+      expect(flagged[0].template).toBe("instruction: <*> output:");
+      expect(flagged[0].accounts).toBe(2);
+    }
+  });
+});
