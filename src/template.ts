@@ -1351,6 +1351,11 @@ class Engine {
     return c;
   }
 
+  /** Streaming: whether group g's skeleton is field labels (a group of a skeleton that keeps no copy of it). */
+  fieldGroup(g: number): boolean {
+    return this.gEntry[g] >= 0 && (this.gSkel[g] === null || this.gSkel[g] === undefined);
+  }
+
   /** The skeleton from the supports in `sc.grams` (see `skeleton`). */
   skeletonOf(): number {
     const sc = this.sc, n = sc.n, t = sc.toks, g = sc.grams, cov = sc.cov;
@@ -1393,7 +1398,15 @@ class Engine {
     // yet, or recurs as often as a passage does (a streaming miner grouped three such templates
     // as one).
     let fieldWins = false, fieldEmpty = false;
-    if ((sc.field & FIELD_LAST) !== 0 && n >= 2 + (sc.field & FIELD_FIRST)) {
+    // (a label that a run of the text's strongest wording covers is not alone between slots: the
+    // text's own skeleton holds it, "text: <*> <instruction> answer:", and that skeleton is the
+    // template; several such templates share their labels, so the labels' level is above each.
+    // In batch, a label covered by fewer than 2 * minSupport texts is alone still: a passage
+    // that came twice under the format covers it so, and a template of so few texts is no
+    // evidence; a stream's first texts of every template are that few)
+    const few = this.streaming ? 0 : 2 * theta;
+    const alone = (cov[n - 1] < few || cov[n - 1] * 2 <= best) && ((sc.field & FIELD_FIRST) === 0 || cov[0] < few || cov[0] * 2 <= best);
+    if ((sc.field & FIELD_LAST) !== 0 && n >= 2 + (sc.field & FIELD_FIRST) && alone) {
       const lv = this.fieldLevel();
       fieldWins = lv >= theta;
       for (let k = 0; k < nseg && fieldWins; k++) {
@@ -2148,6 +2161,16 @@ class Engine {
     return out;
   }
 
+  /** Display tokens of the field skeleton of text `s` (see `fieldFlags`): its labels around a slot. */
+  fieldDisplay(s: string): string[] {
+    const sc = this.sc;
+    tokenize(s, sc);
+    if ((sc.field & FIELD_LAST) === 0 || sc.n < 2) return this.displaySkeleton(s);
+    const out = (sc.field & FIELD_FIRST) !== 0 ? [tokenText(s, sc, 0)] : [];
+    out.push("<*>", tokenText(s, sc, sc.n - 1));
+    return out;
+  }
+
   template(g: number, textOf: (rep: string | number) => string): string {
     const r = this.find(g);
     const cached = this.tmplCache.get(r);
@@ -2164,7 +2187,10 @@ class Engine {
     let acc: string[] | null = null, hollow: string[] | null = null;
     for (let k = 0, seen = 0; k < parts.length && seen < 64 && parts[k][1] * MINOR >= parts[0][1]; k++) {
       // (a member read now with no wording says nothing about the template: it would empty it)
-      const d = this.displaySkeleton(textOf(this.gRep[parts[k][0]]));
+      // (a stream's field group shows its labels, though its first text may have a skeleton of
+      // its own under the counts of now)
+      const rep = textOf(this.gRep[parts[k][0]]);
+      const d = this.streaming && this.fieldGroup(parts[k][0]) ? this.fieldDisplay(rep) : this.displaySkeleton(rep);
       if (d.every((x) => x === "<*>")) hollow = d;
       else acc = acc === null ? d : lcsMerge(acc, d);
       seen++;
@@ -2530,8 +2556,11 @@ export class TemplateMiner {
     let g = h === 0 ? this.assignExact(s, key) : eng.assign(h, s);
     // texts identical up to their digits stay in one group, whatever skeleton each got when it came
     // (copies seen before their wording recurred had a coarser one, or none)
+    // (but not a text of a field skeleton with a copy that has wording, nor the other way round:
+    // early in a stream a template's first text can have nothing recurring yet and take its
+    // field labels for its skeleton, and its copies must not join that group to the template's)
     const v = this.exact.get(key) ?? 0;
-    if (v !== 0 && eng.find(v % GROUP_SPAN) !== eng.find(g)) g = eng.union(v % GROUP_SPAN, g);
+    if (v !== 0 && eng.find(v % GROUP_SPAN) !== eng.find(g) && eng.fieldGroup(eng.find(v % GROUP_SPAN)) === sc.fielded) g = eng.union(v % GROUP_SPAN, g);
     this.exact.set(key, (Math.floor(v / GROUP_SPAN) + 1) * GROUP_SPAN + g);
     this.items.set(item, { text: s, group: g });
     // whether the text's own display has a word (what `hollow` answers for a group of this text

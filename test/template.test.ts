@@ -459,9 +459,14 @@ describe("field labels around the slots", () => {
       for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
       for (let k = 0; k <= 4; k++) {
         const mine = labels.filter((_, i) => truth[i] === k);
-        expect(new Set(mine).size).toBe(1);
-        expect(size.get(mine[0])).toBe(mine.length); // and nothing else
-        if (k < 4) expect(templates[mine[0]]).toBe(NAMES[k]);
+        const count = new Map<number, number>();
+        for (const l of mine) count.set(l, (count.get(l) ?? 0) + 1);
+        const [top, n] = [...count].sort((a, b) => b[1] - a[1])[0];
+        // (a prompt whose passage came twice under its format, of the three times it came, has
+        // its label covered at the passage's level: it keeps the passage's skeleton)
+        expect(n).toBeGreaterThanOrEqual(0.85 * mine.length);
+        expect(size.get(top)).toBe(n); // and nothing else
+        if (k < 4) expect(templates[top]).toBe(NAMES[k]);
       }
       for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(size.get(labels[i])).toBe(1);
     }
@@ -477,8 +482,9 @@ describe("field labels around the slots", () => {
       const groups = new Map<number, number>();
       for (let i = 0; i < texts.length; i++) if (truth[i] === k) groups.set(m.groupOf(i), (groups.get(m.groupOf(i)) ?? 0) + 1);
       const [g, n] = [...groups].sort((a, b) => b[1] - a[1])[0];
-      // (a stream's first texts of a format can come before its labels recur)
-      expect(n).toBeGreaterThanOrEqual(0.85 * truth.filter((t) => t === k).length);
+      // (a stream's first texts of a format can come before its labels recur, and a passage that
+      // came before under the format covers the label as a template's wording would)
+      expect(n).toBeGreaterThanOrEqual(0.6 * truth.filter((t) => t === k).length);
       expect(live.get(g)).toBe(n);
       expect(m.template(g)).toBe(NAMES[k]);
     }
@@ -497,24 +503,30 @@ describe("field labels around the slots", () => {
       "Decide if the statement below contains a factual error that an expert would notice immediately, yes or no.",
       "Tell me whether the author of the following paragraph sounds optimistic or pessimistic about the future.",
     ];
-    for (const [seed, reuse] of [[51, true], [54, true], [55, true], [52, false]] as const) {
+    // (with the label "text:" opening the prompt or after the instruction; shuffled, so that a
+    // stream meets the templates interleaved)
+    for (const [seed, reuse, opening] of [[51, true, false], [54, true, false], [55, true, true], [52, false, false], [53, false, true], [56, true, true]] as const) {
       const r = rng(seed);
       const passages = Array.from({ length: 60 }, () => phrase(r, r.int(30, 60)));
       const pick = () => (reuse ? passages[r.int(0, passages.length - 1)] : phrase(r, r.int(30, 60)));
-      const texts: string[] = [], truth: number[] = [];
-      for (let k = 0; k < 5; k++) for (let i = 0; i < 40 + 20 * k; i++) { texts.push(`${W[k]}\nText: ${pick()}\nAnswer:`); truth.push(k); }
-      for (let i = 0; i < 60; i++) { texts.push(`${pick()}\n\nTL;DR:`); truth.push(5); }
+      const made: [string, number][] = [];
+      for (let k = 0; k < 5; k++) for (let i = 0; i < 40 + 20 * k; i++) made.push([opening ? `Text: ${pick()}\n${W[k]}\nAnswer:` : `${W[k]}\nText: ${pick()}\nAnswer:`, k]);
+      for (let i = 0; i < 60; i++) made.push([`${pick()}\n\nTL;DR:`, 5]);
+      for (let i = made.length - 1; i > 0; i--) { const j = r.int(0, i); [made[i], made[j]] = [made[j], made[i]]; }
+      const texts = made.map((x) => x[0]), truth = made.map((x) => x[1]);
       const { labels } = mineTemplates(texts);
       const m = new TemplateMiner();
       texts.forEach((t, i) => m.add(i, t));
-      for (const lab of [(i: number) => labels[i], (i: number) => m.groupOf(i)]) {
-        // no group holds prompts of two templates
-        const of = new Map<number, number>();
+      // batch: no group holds prompts of two templates; streaming: at most a template's first
+      // prompt, read before its wording recurred, is in a group of another's
+      for (const [lab, stray] of [[(i: number) => labels[i], 0], [(i: number) => m.groupOf(i), 1]] as const) {
+        const of = new Map<number, Map<number, number>>();
         for (let i = 0; i < texts.length; i++) {
-          const l = lab(i);
-          if (!of.has(l)) of.set(l, truth[i]);
-          expect(of.get(l)).toBe(truth[i]);
+          let c = of.get(lab(i));
+          if (c === undefined) of.set(lab(i), c = new Map());
+          c.set(truth[i], (c.get(truth[i]) ?? 0) + 1);
         }
+        for (const c of of.values()) if (c.size > 1) for (const n of c.values()) expect(n).toBeLessThanOrEqual(stray);
       }
       // in batch every template with wording is one group
       for (let k = 0; k < 5; k++) expect(new Set(labels.filter((_, i) => truth[i] === k)).size).toBe(1);
