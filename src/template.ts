@@ -1351,6 +1351,11 @@ class Engine {
     return c;
   }
 
+  /** Texts whose skeleton is exactly group g's (its own, before any merge), or 0 for a group without one. */
+  skeletonTexts(g: number): number {
+    return this.gEntry[g] >= 0 ? this.eExact[this.gEntry[g]] : 0;
+  }
+
   /** Streaming: whether group g's skeleton is field labels (a group of a skeleton that keeps no copy of it). */
   fieldGroup(g: number): boolean {
     return this.gEntry[g] >= 0 && (this.gSkel[g] === null || this.gSkel[g] === undefined);
@@ -2330,6 +2335,54 @@ class Wrappers {
   }
 }
 
+/**
+ * Batch mode, the payload regime: a skeleton that holds, besides its own wording, runs that recur
+ * in SLOT_DOMINANCE times as many texts as have that skeleton (a phrase of the language, "the new
+ * value for", or a passage sent under many templates, inside a slot's filling), joins the group
+ * of the skeleton it is with those runs made slots, when that group is as large or larger. Its
+ * own wording recurs about as often as its texts; material that recurs mostly outside them is
+ * not its template's (the slot
+ * rule of `Engine.slotRule` measured on the group: a value far more common than the slot
+ * version is wording of its own template; here the run is far more common than the template it
+ * sits in). Short texts (log lines) are left out.
+ */
+class Shared {
+  private readonly skel = new Map<number, number>(); // skeleton hash (53 bits) -> a group whose skeleton it is
+  private readonly asks: number[] = []; // (group, generalised skeleton hash) pairs
+  private el = new Uint32Array(512);
+  constructor(private readonly minWording: number) {}
+  note(sc: Scratch, g: number, size: number): void {
+    const ne = sc.ne, el = sc.elems;
+    const full = hashElems(el, 0, ne, -1, -1) + (hashCheck & 0x1fffff) * 4294967296;
+    if (!this.skel.has(full)) this.skel.set(full, g);
+    if (!sc.payload) return;
+    if (this.el.length < ne) this.el = new Uint32Array(2 * ne);
+    const out = this.el;
+    out.set(el.subarray(0, ne));
+    // (the skeleton's strongest wording is its template's frame, shared with the template's
+    // other groups: it stays)
+    let top = 0;
+    for (let k = 0; k < sc.nseg; k++) if (sc.strength[k] > top) top = sc.strength[k];
+    // (and what stays must be wording enough for a template, minWording tokens: an opener that
+    // organic prompts share, "quick question: <*>", is not one)
+    let made = 0, statics = 0;
+    for (let k = 0; k < sc.nseg; k++) {
+      if (sc.strength[k] < top && sc.strength[k] >= SLOT_DOMINANCE * size) { for (let p = sc.segStart[k]; p < sc.segEnd[k]; p++) out[p] = SLOT; made++; }
+      else statics += sc.segEnd[k] - sc.segStart[k];
+    }
+    if (made === 0 || statics < this.minWording) return;
+    this.asks.push(g, hashElems(out, 0, ne, -1, -1) + (hashCheck & 0x1fffff) * 4294967296);
+  }
+  join(eng: Engine): void {
+    for (let k = 0; k < this.asks.length; k += 2) {
+      const t = this.skel.get(this.asks[k + 1]);
+      if (t === undefined) continue;
+      const rg = eng.find(this.asks[k]), rt = eng.find(t);
+      if (rg !== rt && eng.gSize[rt] >= eng.gSize[rg]) eng.union(rt, rg);
+    }
+  }
+}
+
 /** Skeletons held by fewer than 1/MINOR of the texts of a group's most common one do not shape its template. */
 const MINOR = 20;
 const bare = (t: string): string => (t === "<*>" ? t : t.replace(/^[("'[]/, "").replace(/[.,;:!?)\]"']+$/, "") || t);
@@ -2893,6 +2946,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   // (and skeletons that are another one in a short wrapper join it: see `Wrappers`)
   eng.settle();
   const wrappers = new Wrappers(eng.o.minWording);
+  const shared = new Shared(eng.o.minWording);
   for (let i = 0; i < N; i++) {
     const g = groups[i];
     if (eng.gRep[g] !== i || eng.gEntry[g] < 0) continue;
@@ -2904,8 +2958,10 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     if (sc.fielded) continue;
     eng.joinMerged(g);
     wrappers.note(sc.elems, sc.ne, g);
+    shared.note(sc, g, eng.skeletonTexts(g));
   }
   wrappers.join(eng);
+  shared.join(eng);
   // pass 4: families of sibling templates are split (see `splitFamilies`)
   // Texts with too little wording to be grouped (skeleton "read this and <*>") form thin groups
   // here, which are kept only where they split into siblings (the sibling wording is what the

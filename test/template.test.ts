@@ -546,6 +546,33 @@ describe("field labels around the slots", () => {
   });
 });
 
+describe("common phrases inside reused passages", () => {
+  // Passages sent many times under one template, each holding two phrases of the language ("in
+  // order to") that organic prompts use too: the phrases recur far more often than the skeletons
+  // that hold them, and the template split in two groups ("summarize ... <*> in order to <*> as
+  // soon as <*>" and "summarize ... <*>").
+  it("do not split the template (batch)", () => {
+    const PH = ["the new value", "as soon as", "in order to", "at the same"];
+    for (const seed of [61, 62]) {
+      const r = rng(seed);
+      const withTwo = () => `${phrase(r, r.int(8, 20))} ${PH[r.int(0, 3)]} ${phrase(r, r.int(8, 20))} ${PH[r.int(0, 3)]} ${phrase(r, r.int(8, 20))}`;
+      const passages = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? withTwo() : phrase(r, r.int(20, 40))));
+      const texts: string[] = [], truth: number[] = [];
+      for (let i = 0; i < 96; i++) { texts.push(`Summarize the following text in three bullet points.\n\n${passages[i % 12]}`); truth.push(0); }
+      for (let i = 0; i < 200; i++) { texts.push(`${phrase(r, r.int(8, 20))} ${PH[r.int(0, 3)]} ${phrase(r, r.int(8, 20))}`); truth.push(-1 - i); }
+      const { labels, templates } = mineTemplates(texts);
+      const mine = new Set(labels.filter((_, i) => truth[i] === 0));
+      expect(mine.size).toBe(1);
+      const [l] = mine;
+      expect(templates[l]).toBe("summarize the following text in three bullet points. <*>");
+      expect(labels.filter((x) => x === l).length).toBe(96);
+      const size = new Map<number, number>();
+      for (const x of labels) size.set(x, (size.get(x) ?? 0) + 1);
+      for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(size.get(labels[i])).toBeLessThan(5);
+    }
+  });
+});
+
 describe("a long instruction after an opener other templates share", () => {
   // "you are a" opens three templates, so it is about 3x as common as either instruction after it;
   // the payload rule took the 13-word instruction for a reused passage and left "you are a <*>",
