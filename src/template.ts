@@ -2351,11 +2351,14 @@ class Shared {
   private readonly asks: number[] = []; // (group, generalised skeleton hash) pairs
   private el = new Uint32Array(512);
   constructor(private readonly minWording: number) {}
-  note(sc: Scratch, g: number, size: number): void {
-    const ne = sc.ne, el = sc.elems;
-    const full = hashElems(el, 0, ne, -1, -1) + (hashCheck & 0x1fffff) * 4294967296;
-    if (!this.skel.has(full)) this.skel.set(full, g);
+  note(sc: Scratch, g: number, size: number, groupSize: number): void {
     if (!sc.payload) return;
+    const ne = sc.ne, el = sc.elems;
+    // (a target is a group of two texts or more: most skeletons of a large input are one text's)
+    if (groupSize >= 2) {
+      const full = hashElems(el, 0, ne, -1, -1) + (hashCheck & 0x1fffff) * 4294967296;
+      if (!this.skel.has(full)) this.skel.set(full, g);
+    }
     if (this.el.length < ne) this.el = new Uint32Array(2 * ne);
     const out = this.el;
     out.set(el.subarray(0, ne));
@@ -2958,7 +2961,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     if (sc.fielded) continue;
     eng.joinMerged(g);
     wrappers.note(sc.elems, sc.ne, g);
-    shared.note(sc, g, eng.skeletonTexts(g));
+    shared.note(sc, g, eng.skeletonTexts(g), eng.gSize[eng.find(g)]);
   }
   wrappers.join(eng);
   shared.join(eng);
