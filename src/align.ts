@@ -29,6 +29,25 @@ export function endsInLabel(template: string): boolean {
   return /(?:^|\s)[^\s<>]*[^\s<>:]:$/u.test(template);
 }
 
+const LABEL = /^[^\s<>]*[^\s<>:]:$/u;
+
+/**
+ * The field template of a group whose texts are field labels around slots (see `endsInLabel`):
+ * the labels that all the (sampled) texts share, in order, `<*>` between them, so that the
+ * labels in the middle show too ("instruction: <*> input: <*> output:"). The words the texts'
+ * payloads share by chance ("the", "of") are left out.
+ * @example fieldTemplateOf(["Q: 2+2?\nA:", "Q: capital of France?\nA:"]) // "q: <*> a:"
+ */
+export function fieldTemplateOf(texts: readonly string[], sample = 8): string {
+  if (texts.length === 0) return "";
+  // each text's labels alone, aligned as templates are (what they share, in order)
+  const labels = (t: string): string[] => normalizeText(t).split(/\s+/u).filter((w) => LABEL.test(w));
+  const common = templateOf(texts.map((t) => labels(t).join(" ")), sample).split(" ").filter((w) => w !== SLOT && w !== "");
+  if (common.length === 0) return SLOT;
+  const first = normalizeText(texts[0]).trimStart().split(/\s+/u, 1)[0];
+  return (first === common[0] ? "" : SLOT + " ") + common.join(` ${SLOT} `);
+}
+
 /** A template with no word at all ("<*>", or empty): grouped on nothing. */
 export function isHollow(template: string): boolean {
   // (as wordsIn(template) === 0, without splitting: the Detector asks this on every add)

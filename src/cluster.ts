@@ -22,7 +22,7 @@
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue, thresholdOption, intOption } from "./text.js";
-import { templateOf, isHollow, SLOT } from "./align.js";
+import { templateOf, fieldTemplateOf, endsInLabel, wordsIn, isHollow, SLOT } from "./align.js";
 import { mine, type MinerHelper } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
@@ -457,8 +457,10 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   const clusters = members.map((m, id) => {
     const g = mined.labels[m[0]];
     // one whole miner group: its template; a single text: the text; merged groups: aligned anew
+    // (a group of field labels: the labels all its texts share, those in the middle too)
     const whole = m.length === 1 ? texts[m[0]]
-      : m.every((i) => mined.labels[i] === g) && !isHollow(mined.templates[g]) ? mined.templates[g]
+      : m.every((i) => mined.labels[i] === g) && !isHollow(mined.templates[g])
+        ? (endsInLabel(mined.templates[g]) && wordsIn(mined.templates[g]) <= 2 ? fieldTemplateOf(m.map((i) => texts[i])) : mined.templates[g])
       : templateOf(m.map((i) => texts[i]));
     return { id, size: m.length, members: m, template: whole };
   });

@@ -15,7 +15,7 @@
 import { MinHasher } from "./minhash.js";
 import { LshIndex } from "./lsh.js";
 import { TemplateMiner } from "./template.js";
-import { templateOf, wordsIn, isHollow, endsInLabel } from "./align.js";
+import { templateOf, fieldTemplateOf, wordsIn, isHollow, endsInLabel } from "./align.js";
 import { checkMeta, checkOptions, describeValue, intOption, thresholdOption, windowOption } from "./text.js";
 import { BodyBuilder, SnapshotError, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
 import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
@@ -395,7 +395,11 @@ export class Detector {
     let template = this.#miner !== null && c.id >= 0 ? this.#miner.template(c.id) : "";
     // the miner's template can be thin after much generalisation ("<*> by <*>"): the wording its
     // examples share says more then (not for a field template, "instruction: <*> output:")
-    if (wordsIn(template) < MIN_TEMPLATE_WORDS && !endsInLabel(template)) template = size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
+    if (wordsIn(template) < MIN_TEMPLATE_WORDS) {
+      // (a field template: the labels its examples share, those in the middle too)
+      if (endsInLabel(template)) { if (c.examples.length >= 2) template = fieldTemplateOf(c.examples); }
+      else template = size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
+    }
     return {
       id: c.id, size, members: c.members.slice().sort((a, b) => a - b), template,
       accounts: accounts.size, topAccounts: top, firstSeen: c.firstSeen, lastSeen: c.lastSeen,

@@ -259,7 +259,7 @@ describe("Detector, template mode: field labels", () => {
       const flagged = det.clusters({ flaggedOnly: true });
       expect(flagged.length).toBe(1);
       expect(flagged[0].size).toBe(24);
-      expect(flagged[0].template).toBe("instruction: <*> output:");
+      expect(flagged[0].template).toBe("instruction: <*> input: <*> output:");
       expect(flagged[0].accounts).toBe(2);
     }
   });
