@@ -237,3 +237,16 @@ describe("isHollow", () => {
     expect(isHollow("<*> by <*>")).toBe(false);
   });
 });
+
+describe("cluster, template mode: field formats", () => {
+  it("names a field format by the labels its prompts share, the middle ones too, not by their payloads' common words", () => {
+    const words = "the of and a to in is river mountain city market council harvest winter engine ledger signal village bridge".split(" ");
+    let seed = 5;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(next() * words.length)]).join(" ");
+    const prompts = Array.from({ length: 30 }, () => `Instruction: ${text(8)}\nInput: ${text(30)}\nOutput:`);
+    const { clusters } = cluster(prompts);
+    expect(clusters.length).toBe(1);
+    expect(clusters[0].template).toBe("instruction: <*> input: <*> output:");
+  });
+});
