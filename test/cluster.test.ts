@@ -250,3 +250,22 @@ describe("cluster, template mode: field formats", () => {
     expect(clusters[0].template).toBe("instruction: <*> input: <*> output:");
   });
 });
+
+describe("cluster, template mode: field formats under evasion", () => {
+  it("random case, doubled spaces, zero-width characters and full-width letters and colons keep a field prompt in its campaign", () => {
+    const words = "the of and a to in is river mountain city market council harvest winter engine ledger signal village bridge archive meadow merchant captain letter season garden harbor machine".split(" ");
+    let seed = 9;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(next() * words.length)]).join(" ");
+    const base = Array.from({ length: 80 }, () => `Instruction: ${text(8)}\nInput: ${text(30)}\nOutput:`);
+    const evade = (x: string) => x.split(/( |\n)/).map((w) => (w === " " ? (next() < 0.5 ? "  " : " ") : w === "\n" ? w
+      : [...w].map((c) => (next() < 0.5 ? c.toUpperCase() : c)).join("")
+        .replace(/^(.)(.+)$/, (m, a, b) => (next() < 0.2 ? a + "\u200b" + b : m))
+        .replace(/[A-Za-z:]/g, (c) => (next() < 0.2 ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)))).join("");
+    const evaded = base.slice(0, 40).map(evade);
+    expect(evaded.some((t) => t.includes("\uff1a"))).toBe(true); // a full-width colon is among them
+    const { labels, clusters } = cluster(base.concat(evaded));
+    for (let i = 0; i < 120; i++) expect(labels[i]).toBe(labels[0]);
+    expect(clusters[labels[0]].template).toBe("instruction: <*> input: <*> output:");
+  });
+});
