@@ -386,6 +386,8 @@ export class Scratch {
   field = 0;
   /** Set by `skeletonOf`: the skeleton is the text's field labels (see `FIELD_LAST`). */
   fielded = false;
+  /** Streaming: live texts identical to this one (its digits aside), itself included; set before `skeleton`. */
+  copies = 1;
   gen = new Uint32Array(512);
   ensure(n: number): void {
     if (n <= this.toks.length) return;
@@ -1408,8 +1410,9 @@ class Engine {
     // template; several such templates share their labels, so the labels' level is above each.
     // In batch, a label covered by fewer than 2 * minSupport texts is alone still: a passage
     // that came twice under the format covers it so, and a template of so few texts is no
-    // evidence; a stream's first texts of every template are that few)
-    const few = this.streaming ? 0 : 2 * theta;
+    // evidence; a stream's first texts of every template are that few, so there only a label
+    // that copies of the text alone cover is)
+    const few = this.streaming ? sc.copies + 1 : 2 * theta;
     const alone = (cov[n - 1] < few || cov[n - 1] * 2 <= best) && ((sc.field & FIELD_FIRST) === 0 || cov[0] < few || cov[0] * 2 <= best);
     if ((sc.field & FIELD_LAST) !== 0 && n >= 2 + (sc.field & FIELD_FIRST) && alone) {
       const lv = this.fieldLevel();
@@ -2608,7 +2611,9 @@ export class TemplateMiner {
     const revisit = this.revisits;
     revisit.length = 0;
     eng.count(1, item, revisit);
+    sc.copies = Math.floor((this.exact.get(key) ?? 0) / GROUP_SPAN) + 1;
     const h = eng.skeleton();
+    sc.copies = 1;
     let g = h === 0 ? this.assignExact(s, key) : eng.assign(h, s);
     // texts identical up to their digits stay in one group, whatever skeleton each got when it came
     // (copies seen before their wording recurred had a coarser one, or none)
@@ -2691,7 +2696,9 @@ export class TemplateMiner {
     if (eng.gSize[r] !== 1) return;
     tokenize(it.text, sc);
     const key = this.exactKeyOf(it.text);
+    sc.copies = Math.max(1, Math.floor((this.exact.get(key) ?? 0) / GROUP_SPAN));
     const h = eng.skeleton();
+    sc.copies = 1;
     if (h === 0 || h === eng.gKey[it.group]) return;
     const g = eng.assign(h, it.text); // counts the item in its new set
     const into = eng.find(g);

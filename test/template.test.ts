@@ -539,6 +539,21 @@ describe("field labels around the slots", () => {
     }
   });
 
+  it("copies of a field prompt join its group in a stream, however many come", () => {
+    // (four copies make every 3-gram of the prompt recur, its closing label's too: the label is
+    // covered, but only by copies of the text itself)
+    const r = rng(45);
+    const word = () => Array.from({ length: r.int(3, 7) }, () => String.fromCharCode(97 + r.int(0, 25))).join("");
+    const text = (n: number) => Array.from({ length: n }, word).join(" ");
+    const base = Array.from({ length: 80 }, () => `Instruction: ${text(8)}\nInput: ${text(30)}\nOutput:`);
+    const m = new TemplateMiner({ minSupport: 3 });
+    base.forEach((t, i) => m.add(i, t));
+    let item = 1000;
+    for (let k = 0; k < 10; k++) for (let c = 0; c < 4; c++) m.add(item++, base[10 + k]);
+    for (let i = 0; i < 80; i++) expect(m.groupOf(i)).toBe(m.groupOf(0));
+    for (let i = 1000; i < item; i++) expect(m.groupOf(i)).toBe(m.groupOf(0));
+  });
+
   it("a label at the end of a line of text, not on its own line, is not a field", () => {
     const r = rng(44);
     const texts = Array.from({ length: 30 }, () => `${phrase(r, r.int(20, 40))} TL;DR:`);
