@@ -444,13 +444,12 @@ function fieldFlags(s: string): number {
   if (a <= 0) return 0; // not a label, or the text is a label alone
   let b = a - 1, line = false;
   for (; b >= 0 && isSpace(s.charCodeAt(b)); b--) if (s.charCodeAt(b) === 10) line = true;
-  if (b < 0) return 0;
+  if (b < 0 || !line) return 0;
   // the first token: [i, j)
   let i = 0;
   while (isSpace(s.charCodeAt(i))) i++;
   let j = i;
   while (j <= b && !isSpace(s.charCodeAt(j))) j++;
-  if (!line) return 0;
   const first = j - 1 > i && j <= b && s.charCodeAt(j - 1) === 58 && labelStart(s, j - 1) === i;
   return FIELD_LAST | (first ? FIELD_FIRST : 0);
 }
@@ -2344,10 +2343,9 @@ class Wrappers {
  * value for", or a passage sent under many templates, inside a slot's filling), joins the group
  * of the skeleton it is with those runs made slots, when that group is as large or larger. Its
  * own wording recurs about as often as its texts; material that recurs mostly outside them is
- * not its template's (the slot
- * rule of `Engine.slotRule` measured on the group: a value far more common than the slot
- * version is wording of its own template; here the run is far more common than the template it
- * sits in). Short texts (log lines) are left out.
+ * not its template's. (The slot rule of `Engine.slotRule` the other way round: there a value far
+ * more common than the slot version is wording of its own template; here a run far more common
+ * than the skeleton it sits in is a filling.) Short texts (log lines) are left out.
  */
 class Shared {
   private readonly skel = new Map<number, number>(); // skeleton hash (53 bits) -> a group whose skeleton it is
