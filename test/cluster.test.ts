@@ -238,26 +238,25 @@ describe("isHollow", () => {
   });
 });
 
+/** "Instruction: {Q}\nInput: {P}\nOutput:" prompts over ordinary words (deterministic), and the generator's random source. */
+function fieldPrompts(seed: number, count: number, vocabulary: number) {
+  const words = ("the of and a to in is river mountain city market council harvest winter engine ledger signal village bridge " +
+    "archive meadow merchant captain letter season garden harbor machine").split(" ").slice(0, vocabulary);
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(next() * words.length)]).join(" ");
+  return { prompts: Array.from({ length: count }, () => `Instruction: ${text(8)}\nInput: ${text(30)}\nOutput:`), next };
+}
+
 describe("cluster, template mode: field formats", () => {
   it("names a field format by the labels its prompts share, the middle ones too, not by their payloads' common words", () => {
-    const words = "the of and a to in is river mountain city market council harvest winter engine ledger signal village bridge".split(" ");
-    let seed = 5;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(next() * words.length)]).join(" ");
-    const prompts = Array.from({ length: 30 }, () => `Instruction: ${text(8)}\nInput: ${text(30)}\nOutput:`);
+    const { prompts } = fieldPrompts(5, 30, 19);
     const { clusters } = cluster(prompts);
     expect(clusters.length).toBe(1);
     expect(clusters[0].template).toBe("instruction: <*> input: <*> output:");
   });
-});
 
-describe("cluster, template mode: field formats under evasion", () => {
   it("random case, doubled spaces, zero-width characters and full-width letters and colons keep a field prompt in its campaign", () => {
-    const words = "the of and a to in is river mountain city market council harvest winter engine ledger signal village bridge archive meadow merchant captain letter season garden harbor machine".split(" ");
-    let seed = 9;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(next() * words.length)]).join(" ");
-    const base = Array.from({ length: 80 }, () => `Instruction: ${text(8)}\nInput: ${text(30)}\nOutput:`);
+    const { prompts: base, next } = fieldPrompts(9, 80, 29);
     const evade = (x: string) => x.split(/( |\n)/).map((w) => (w === " " ? (next() < 0.5 ? "  " : " ") : w === "\n" ? w
       : [...w].map((c) => (next() < 0.5 ? c.toUpperCase() : c)).join("")
         .replace(/^(.)(.+)$/, (m, a, b) => (next() < 0.2 ? a + "\u200b" + b : m))
