@@ -2350,6 +2350,8 @@ class Wrappers {
 class Shared {
   private readonly skel = new Map<number, number>(); // skeleton hash (53 bits) -> a group whose skeleton it is
   private readonly asks: number[] = []; // (group, generalised skeleton hash) pairs
+  /** (group, thin key) pairs: skeletons that are a thin one with those runs made slots (see `thinJoins`). */
+  private readonly thinAsks: number[] = [];
   private el = new Uint32Array(512);
   constructor(private readonly minWording: number) {}
   note(sc: Scratch, g: number, size: number, groupSize: number): void {
@@ -2361,21 +2363,26 @@ class Shared {
       if (!this.skel.has(full)) this.skel.set(full, g);
     }
     if (this.el.length < ne) this.el = new Uint32Array(2 * ne);
-    const out = this.el;
-    out.set(el.subarray(0, ne));
     // (the skeleton's strongest wording is its template's frame, shared with the template's
-    // other groups: it stays)
+    // other groups: it stays; so, for a thin group, does wording at its start or end)
     let top = 0;
     for (let k = 0; k < sc.nseg; k++) if (sc.strength[k] > top) top = sc.strength[k];
-    // (and what stays must be wording enough for a template, minWording tokens: an opener that
-    // organic prompts share, "quick question: <*>", is not one)
-    let made = 0, statics = 0;
-    for (let k = 0; k < sc.nseg; k++) {
-      if (sc.strength[k] < top && sc.strength[k] >= SLOT_DOMINANCE * size) { for (let p = sc.segStart[k]; p < sc.segEnd[k]; p++) out[p] = SLOT; made++; }
-      else statics += sc.segEnd[k] - sc.segStart[k];
+    for (const thin of [false, true]) {
+      const out = this.el;
+      out.set(el.subarray(0, ne));
+      let made = 0, statics = 0;
+      for (let k = 0; k < sc.nseg; k++) {
+        const frame = sc.strength[k] === top || thin && (sc.segStart[k] === 0 || sc.segEnd[k] === ne);
+        if (!frame && sc.strength[k] >= SLOT_DOMINANCE * size) { for (let p = sc.segStart[k]; p < sc.segEnd[k]; p++) out[p] = SLOT; made++; }
+        else statics += sc.segEnd[k] - sc.segStart[k];
+      }
+      if (made === 0) continue;
+      const h = hashElems(out, 0, ne, -1, -1);
+      // (what stays must be wording enough for a template, minWording tokens; less is a thin
+      // skeleton, "translate into <*>", whose thin group it may join: see `thinJoins`)
+      if (!thin && statics >= this.minWording) this.asks.push(g, h + (hashCheck & 0x1fffff) * 4294967296);
+      if (thin && statics >= THIN_MIN && statics < this.minWording) this.thinAsks.push(g, (h || 1) + (hashCheck & 0x1fffff) * 4294967296);
     }
-    if (made === 0 || statics < this.minWording) return;
-    this.asks.push(g, hashElems(out, 0, ne, -1, -1) + (hashCheck & 0x1fffff) * 4294967296);
   }
   join(eng: Engine): void {
     for (let k = 0; k < this.asks.length; k += 2) {
@@ -2384,6 +2391,22 @@ class Shared {
       const rg = eng.find(this.asks[k]), rt = eng.find(t);
       if (rg !== rt && eng.gSize[rt] >= eng.gSize[rg]) eng.union(rt, rg);
     }
+  }
+  /**
+   * The thin groups that groups join (group root -> thin root): a group whose skeleton is a thin
+   * one with its shared runs made slots ("translate into <*> in order to <*>", where "in order to"
+   * is a phrase inside the passage) is a text of that thin group, as large or larger, so that the
+   * frame rule (`frameRoots`) sees it with the rest.
+   */
+  thinJoins(eng: Engine, thinRoot: Map<number, number>, thinSize: Map<number, number>): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let k = 0; k < this.thinAsks.length; k += 2) {
+      const key = this.thinAsks[k + 1], t = thinRoot.get(key);
+      if (t === undefined) continue;
+      const rg = eng.find(this.thinAsks[k]);
+      if (!out.has(rg) && thinSize.get(key)! >= eng.gSize[rg]) out.set(rg, t);
+    }
+    return out;
   }
 }
 
@@ -2918,7 +2941,8 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
       const h = eng.skeletonOf();
       groups[i] = eng.assign(h, i);
       thinKey[i] = sc.thin;
-      if (sc.thin !== 0) { thinCheck[i] = sc.check & 0x1fffff; if (sc.reused) reused[i] = 1; }
+      if (sc.thin !== 0) thinCheck[i] = sc.check & 0x1fffff;
+      if (sc.reused) reused[i] = 1;
       if (h === 0 && n > 0) {
         // no skeleton to group on: texts identical up to their digits are still one group (texts
         // that are all digits only when identical)
@@ -2975,13 +2999,21 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   // here, which are kept only where they split into siblings (the sibling wording is what the
   // family-wide statistics took for a slot); the rest stay singletons.
   const root = new Int32Array(N);
-  const thinRoot = new Map<number, number>();
+  const thinRoot = new Map<number, number>(), thinSize = new Map<number, number>();
   for (let i = 0; i < N; i++) {
-    if (thinKey[i] === 0) { root[i] = eng.find(groups[i]); continue; }
+    if (thinKey[i] === 0) continue;
     const key = thinKey[i] + thinCheck[i] * 4294967296;
     let r = thinRoot.get(key);
     if (r === undefined) thinRoot.set(key, r = eng.gCount + thinRoot.size);
+    thinSize.set(key, (thinSize.get(key) ?? 0) + 1);
     root[i] = r;
+  }
+  // (and groups whose skeleton is a thin one with shared runs made slots join its thin group)
+  const joins = shared.thinJoins(eng, thinRoot, thinSize);
+  for (let i = 0; i < N; i++) {
+    if (thinKey[i] !== 0) continue;
+    const r = eng.find(groups[i]);
+    root[i] = joins.get(r) ?? r;
   }
   const size = new Int32Array(eng.gCount + thinRoot.size);
   for (let i = 0; i < N; i++) size[root[i]]++;
@@ -3029,7 +3061,10 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
     // templates of the sub-groups and frames: their members' shared wording
     const byLabel = new Map<number, number[]>();
     for (let i = 0; i < N; i++) if (sub[i] !== -1) { const l = labels[i]; let m = byLabel.get(l); if (m === undefined) byLabel.set(l, m = []); m.push(i); }
-    for (const [l, m] of byLabel) {
+    for (const [l, all] of byLabel) {
+      // (a frame is shown by its thin texts: those that joined it hold phrases of their passages)
+      const thin = all.filter((i) => thinKey[i] !== 0);
+      const m = thin.length > 0 ? thin : all;
       const r = root[m[0]];
       // (the displays' own "<*>" can align with each other next to a new slot: one "<*>" for both)
       const t = templateOf(m.slice(0, 8).map((i) => familyDisplay(eng, texts[i], r, within)), 8).replace(/<\*>(?: <\*>)+/gu, "<*>");

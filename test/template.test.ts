@@ -408,6 +408,37 @@ describe("a thin frame around reused passages", () => {
     }
   });
 
+  it("a frame's texts whose passage holds a phrase of the language join the frame", () => {
+    // ("translate into <*> in order to <*>": the phrase recurs in 4x as many texts as that
+    // skeleton or more, so the skeleton is the frame's with the phrase made a slot. A skeleton
+    // whose phrase recurs less, "translate into <*> on top of <*>" over 16 texts, stays apart:
+    // the frame held 91, 90 and 98 of the 120 prompts for these seeds before, 104, 108 and 120 now)
+    const PH = ["in order to", "as soon as", "on top of"];
+    for (const seed of [34, 36, 38]) {
+      const r = rng(seed);
+      const withPhrase = () => `${phrase(r, r.int(15, 30))} ${PH[r.int(0, 2)]} ${phrase(r, r.int(15, 30))}`;
+      const passages = Array.from({ length: 150 }, (_, i) => (i % 4 === 0 ? withPhrase() : phrase(r, r.int(40, 80))));
+      const pick = () => passages[r.int(0, passages.length - 1)];
+      const LANGS = ["French", "German", "Spanish", "Japanese", "Korean", "Italian"];
+      const texts: string[] = [], truth: number[] = [];
+      for (let i = 0; i < 120; i++) { texts.push(`Translate into ${LANGS[r.int(0, 5)]}: ${pick()}`); truth.push(0); }
+      for (let i = 0; i < 60; i++) { texts.push(`Given the following passage ${pick()} answer the question ${phrase(r, r.int(5, 10))}?`); truth.push(1); }
+      for (let i = 0; i < 60; i++) { texts.push(`Summarize the following text in three bullet points. ${pick()}`); truth.push(2); }
+      for (let i = 0; i < 60; i++) { texts.push(withPhrase()); truth.push(-1 - i); }
+      const { labels, templates } = mineTemplates(texts);
+      const count = new Map<number, number>();
+      labels.forEach((l, i) => { if (truth[i] === 0) count.set(l, (count.get(l) ?? 0) + 1); });
+      const [l, n] = [...count].sort((x, y) => y[1] - x[1])[0];
+      expect(templates[l]).toBe("translate into <*>");
+      expect(n).toBeGreaterThanOrEqual(100);
+      expect(labels.filter((x) => x === l).length).toBe(n); // and nothing else
+      const size = new Map<number, number>();
+      for (const x of labels) size.set(x, (size.get(x) ?? 0) + 1);
+      for (let i = 0; i < texts.length; i++) if (truth[i] < 0) expect(size.get(labels[i])).toBeLessThan(5);
+      for (const k of [1, 2]) expect(new Set(labels.filter((_, i) => truth[i] === k)).size).toBe(1);
+    }
+  });
+
   it("splitSiblings: the frame's variants (one per language) split as sibling templates", () => {
     const { texts, truth } = bench(31);
     const { labels, templates } = mineTemplates(texts, { splitSiblings: true });
