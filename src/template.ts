@@ -2910,7 +2910,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   const groups = new Int32Array(N);
   const thinKey = new Uint32Array(N);
   const thinCheck = new Uint32Array(N); // (21 bits of the thin skeleton's second hash go into its key below)
-  const reused = new Uint8Array(N); // 1: a thin text whose slot holds a payload that recurs (`Scratch.reused`)
+  const reused = new Uint8Array(N); // 1: a text whose slot holds a payload that recurs (`Scratch.reused`; read for thin groups, see `frameRoots`)
   const shape = new Uint8Array(N);
   const statics = new Uint8Array(N); // static tokens of each text's skeleton (at most 255)
   const exact = new Map<number, number>(); // token-sequence hash -> group, for texts without a skeleton
