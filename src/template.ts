@@ -2632,16 +2632,17 @@ export class TemplateMiner {
     const revisit = this.revisits;
     revisit.length = 0;
     eng.count(1, item, revisit);
-    sc.copies = Math.floor((this.exact.get(key) ?? 0) / GROUP_SPAN) + 1;
+    // (the live copies of this text: count * GROUP_SPAN + group; nothing below changes it before the set)
+    const v = this.exact.get(key) ?? 0;
+    sc.copies = Math.floor(v / GROUP_SPAN) + 1;
     const h = eng.skeleton();
     sc.copies = 1;
-    let g = h === 0 ? this.assignExact(s, key) : eng.assign(h, s);
+    let g = h === 0 ? this.assignExact(s, key, v) : eng.assign(h, s);
     // texts identical up to their digits stay in one group, whatever skeleton each got when it came
     // (copies seen before their wording recurred had a coarser one, or none)
     // (but not a text of a field skeleton with a copy that has wording, nor the other way round:
     // early in a stream a template's first text can have nothing recurring yet and take its
     // field labels for its skeleton, and its copies must not join that group to the template's)
-    const v = this.exact.get(key) ?? 0;
     if (v !== 0 && eng.find(v % GROUP_SPAN) !== eng.find(g) && eng.fieldGroup(eng.find(v % GROUP_SPAN)) === sc.fielded) g = eng.union(v % GROUP_SPAN, g);
     this.exact.set(key, (Math.floor(v / GROUP_SPAN) + 1) * GROUP_SPAN + g);
     this.items.set(item, { text: s, group: g });
@@ -2682,11 +2683,11 @@ export class TemplateMiner {
    * to their digits, as in batch mining; such a group keeps the text's key in `gKey` and has no
    * pattern entry, so the key is checked (a freed group id may be reused) before joining. A first
    * such text joins the template its thin skeleton is the slot pattern of, if any (`Engine.thinJoin`).
+   * `v`: the key's entry in `exact` (0 when no live text has it).
    */
-  private assignExact(s: string, key: number): number {
+  private assignExact(s: string, key: number, v: number): number {
     const eng = this.eng;
-    const v = this.exact.get(key);
-    if (v !== undefined) { const r = eng.find(v % GROUP_SPAN); eng.gSize[r]++; return r; }
+    if (v !== 0) { const r = eng.find(v % GROUP_SPAN); eng.gSize[r]++; return r; }
     // (one pattern lookup, for thin texts only)
     const t = eng.thinJoin();
     if (t >= 0) { eng.gSize[t]++; return t; }
