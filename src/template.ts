@@ -1153,6 +1153,14 @@ const SLOT_WORDS = 5;
 const PAYLOAD_MIN = 8;
 /** Runs of a payload's level shorter than this do not add up to one (slot values of a few words: "my whole family"). */
 const PIECE_MIN = 3;
+/** A stretch of text this long, at one level, that meets its neighbours in few texts may be a passage (see `Engine.sharedPassages`). */
+const PASSAGE_MIN = 16;
+/** Runs of a passage may have this many tokens between them (a number, a 3-gram of common words that is not specific). */
+const BRIDGE_GAP = 2;
+/** ... when it is below this share of the support of the text's anchored wording (1: weaker than it). */
+const PASSAGE_BELOW = 1;
+/** A stronger run of at most this many tokens inside a passage is a phrase of it (see `Engine.sharedPassages`). */
+const PHRASE_MAX = 4;
 /**
  * A skeleton with fewer than 3 static tokens that cover less than this share of the text is too
  * thin to group on ("quick question: <*>" over a sentence of its own): as Drain asks for a share
@@ -1188,6 +1196,8 @@ class Engine {
   readonly streaming: boolean;
   private readonly stamps = new StampSet();
   readonly sc = new Scratch();
+  /** `sharedPassages`: the bridge between each run and the next, once read (-1 before). */
+  private bridges = new Int32Array(64);
   // pattern entries
   // (pattern key -> entry; the key is a 32-bit hash, and two patterns whose keys collide are told
   // apart by eCheck, a second hash: about 6 pairs of 32-bit keys collide among the 1M bench's
@@ -1342,6 +1352,110 @@ class Engine {
   }
 
   /**
+   * How many texts hold the scratch text's tokens around x-1 .. y as they are here: the fewest
+   * texts of the 3-grams centred on tokens x-1 .. y (raw counts, specific or not). With y = x:
+   * how many texts have tokens x-1 and x side by side, with a neighbour on either side; with
+   * y = x-1, the one 3-gram centred on token x-1.
+   */
+  private span(x: number, y: number): number {
+    const t = this.sc.toks, n = this.sc.n;
+    let c = 0x7fffffff;
+    for (let i = x - 1; i <= y && c > 0; i++) {
+      const f = this.freq(this.df, mix3(i > 0 ? t[i - 1] : BOS, t[i], i + 1 < n ? t[i + 1] : EOS) || 1);
+      if (f < c) c = f;
+    }
+    return c;
+  }
+
+  /**
+   * Passages reused about as often as their templates: marks them as payload (negative strength);
+   * returns whether it found one.
+   *
+   * A passage sent under many templates recurs as a long stretch of text. When the pool of
+   * passages is small it recurs about as often as each template (within 2x), so the payload rule
+   * of `skeletonOf` (a run at most half as strong as the text's strongest wording) kept it as
+   * wording. Every (template, passage) pair was then a group of its own, and the joins of step 5
+   * grouped them by passage (prose bench, 30 passages: F1 0.36). And a phrase of the language
+   * inside the passage, far more common than both, stood as the text's strongest wording.
+   *
+   * What tells a passage from a template is how it meets its neighbours. Every text that holds
+   * the passage holds it whole, with its inner phrases, while the tokens across its edges recur
+   * only in the few texts that hold both this passage and this template, or a slot lies there.
+   * A chain of runs is:
+   * - grown from a run of PIECE_MIN tokens or more below the text's anchored wording;
+   * - over runs at its level (within LEVEL), and over a stronger phrase of PHRASE_MAX tokens or
+   *   fewer between two such runs;
+   * - across junctions (BRIDGE_GAP tokens or fewer between the runs) whose tokens recur in at
+   *   least half as many texts as the chain: a 3-gram of common words that is not specific, a
+   *   number.
+   * It is a passage when it has PASSAGE_MIN tokens or more, at least half of them plain words;
+   * when its neighbouring runs do not meet it so (a long instruction after a common opener, "you
+   * are a helpful assistant. summarize ...", meets the opener in all its texts and stays); and
+   * when it is weaker than the strongest run anchored at the text's start or end outside it (a
+   * template's opening or closing words), or than the text's field labels (see `fieldFlags`)
+   * for a chain that the closing label closes in few of its texts ("{passage}\n\ntl;dr:").
+   * (Brain's frequency levels, Yu et al., IEEE TSC 2023; Drain's variable columns, He et al.,
+   * ICWS 2017: a place whose neighbours vary is a variable.)
+   */
+  private sharedPassages(nseg: number): boolean {
+    const sc = this.sc, t = sc.toks, n = sc.n, segA = sc.segStart, segB = sc.segEnd, strength = sc.strength;
+    let anchorA = -1, anchorB = -1;
+    for (let k = 0; k < nseg; k++) {
+      if (segA[k] === 0) anchorA = k;
+      if (segB[k] === n) anchorB = k;
+    }
+    // (a prompt that ends in a field label on a line of its own has its labels as anchored
+    // wording: "instruction: <*> input: <*> output:", "<*> tl;dr:"; see `fieldFlags`)
+    // (in a stream only with an opening label, as there: a template's first prompts come before
+    // its wording recurs)
+    const labels = (sc.field & FIELD_LAST) !== 0 && (!this.streaming || (sc.field & FIELD_FIRST) !== 0) ? this.fieldLevel() : 0;
+    const top = Math.max(labels, anchorA >= 0 ? strength[anchorA] : 0, anchorB >= 0 ? strength[anchorB] : 0);
+    const theta = this.o.minSupport;
+    if (this.bridges.length < nseg) this.bridges = new Int32Array(2 * nseg);
+    const br = this.bridges.fill(-1, 0, nseg);
+    let marked = false;
+    for (let k = 0; k < nseg; k++) {
+      const s = strength[k];
+      if (s < theta || s >= top * PASSAGE_BELOW || segB[k] - segA[k] < PIECE_MIN) continue;
+      // grow the chain [ka, kb] from run k
+      const near = (j: number): boolean => strength[j] > 0 && strength[j] * LEVEL >= s && s * LEVEL >= strength[j];
+      // (runs j and j+1 meet in the chain's texts: at most BRIDGE_GAP tokens between them, and the
+      // tokens across held as often as half the chain)
+      const joined = (j: number): boolean => segA[j + 1] - segB[j] <= BRIDGE_GAP && (br[j] < 0 ? (br[j] = this.span(segB[j], segA[j + 1])) : br[j]) * 2 >= s;
+      const phrase = (j: number): boolean => strength[j] > s && segB[j] - segA[j] <= PHRASE_MAX;
+      let ka = k, kb = k;
+      for (;;) {
+        if (kb + 1 < nseg && near(kb + 1) && joined(kb)) { kb++; continue; }
+        if (kb + 2 < nseg && phrase(kb + 1) && near(kb + 2) && joined(kb) && joined(kb + 1)) { kb += 2; continue; }
+        break;
+      }
+      for (;;) {
+        if (ka > 0 && near(ka - 1) && joined(ka - 1)) { ka--; continue; }
+        if (ka > 1 && phrase(ka - 1) && near(ka - 2) && joined(ka - 1) && joined(ka - 2)) { ka -= 2; continue; }
+        break;
+      }
+      k = kb;
+      const a = segA[ka], b = segB[kb];
+      if (b - a < PASSAGE_MIN) continue;
+      // (the labels count for a chain that the closing label closes, in few of its texts:
+      // "{passage}\n\ntl;dr:"; not for wording that the label follows in all of its texts,
+      // "<instruction>\nanswer:", nor for wording elsewhere: many templates may end in the same
+      // label, "<instruction>\ntext: <*>\nanswer:", and the field rules of `skeletonOf` take those)
+      let anchor = labels > 0 && b === n - 1 && this.span(b, b - 1) * 2 < s ? labels : 0;
+      if (anchorA >= 0 && (anchorA < ka || anchorA > kb) && strength[anchorA] > anchor) anchor = strength[anchorA];
+      if (anchorB >= 0 && (anchorB < ka || anchorB > kb) && strength[anchorB] > anchor) anchor = strength[anchorB];
+      if (s >= anchor * PASSAGE_BELOW) continue;
+      let plain = 0;
+      for (let j = a; j < b; j++) if (isPlain(t[j])) plain++;
+      // (a neighbouring run that meets it in its texts makes it part of something larger)
+      if (plain * 2 < b - a || ka > 0 && joined(ka - 1) || kb < nseg - 1 && joined(kb)) continue;
+      for (let j = ka; j <= kb; j++) if (strength[j] > 0) strength[j] = -strength[j];
+      marked = true;
+    }
+    return marked;
+  }
+
+  /**
    * The support of the scratch text's field labels (see `fieldFlags`): how many texts end with its
    * last token, and, when it opens with a label, the fewer that open with its first.
    */
@@ -1443,7 +1557,13 @@ class Engine {
     let slotWords = 0;
     const weak = best * this.o.relativeSupport;
     for (let k = 0; k < n; k++) if (cov[k] < weak && isPlain(t[k])) slotWords++;
-    const long = n > this.o.maxColumns || slotWords >= SLOT_WORDS;
+    let long = n > this.o.maxColumns || slotWords >= SLOT_WORDS;
+    // (a text that holds a passage is in the payload regime, however short)
+    if (nseg > 0 && this.sharedPassages(nseg)) {
+      long = true;
+      best = 0;
+      for (let k = 0; k < nseg; k++) if (strength[k] > best) best = strength[k];
+    }
     sc.payload = long;
     const floor = long ? Math.max(theta, best * this.o.relativeSupport) : theta;
     let reused = false;
@@ -1465,6 +1585,7 @@ class Engine {
       const levels = bestLen >= this.o.minWording;
       for (let k = 0; k < nseg; k++) {
         const sk = strength[k];
+        if (sk < 0) continue; // (a passage `sharedPassages` found)
         if (sk * 2 <= best && segB[k] - segA[k] >= PAYLOAD_MIN) { strength[k] = -sk; continue; }
         if (levels && sk * 2 <= best && segB[k] - segA[k] >= PIECE_MIN) {
           // a payload is a long stretch of text at one level of support: the runs at this run's

@@ -619,6 +619,49 @@ describe("common phrases inside reused passages", () => {
   });
 });
 
+describe("a small pool of passages shared by many templates", () => {
+  // Sixteen passages under eight templates (about 26 prompts per passage, 40-68 per template):
+  // each passage recurs about as often as each template (within 2x), so the payload rule kept it
+  // as wording and every (template, passage) pair was a group of its own. (A passage more common
+  // than its template's wording is not told apart: see `Engine.sharedPassages`.)
+  const TPL = [
+    (p: string) => `Summarize the following text in three bullet points.\n\n${p}`,
+    (p: string, r: ReturnType<typeof rng>) => `Translate into ${["French", "German", "Spanish", "Italian", "Dutch", "Polish"][r.int(0, 5)]}: ${p}`,
+    (p: string, r: ReturnType<typeof rng>) => `Given the following passage ${p} answer the question ${phrase(r, r.int(6, 12))}?`,
+    (p: string) => `Give me a one-sentence summary of: ${p}`,
+    (p: string) => `Critique the following argument and list its logical fallacies: ${p}`,
+    (p: string) => `${p}\n\nTL;DR:`,
+    (p: string, r: ReturnType<typeof rng>) => `Instruction: ${phrase(r, r.int(6, 12))}\nInput: ${p}\nOutput:`,
+    (p: string) => `Here is a document:\n"""\n${p}\n"""\nWrite five quiz questions about it with answers.`,
+  ];
+  it("each template is one group, apart from the others (batch)", () => {
+    for (const seed of [71, 72, 73]) {
+      const r = rng(seed);
+      const passages = Array.from({ length: 16 }, () => phrase(r, r.int(30, 60)));
+      const made: [string, number][] = [];
+      TPL.forEach((f, k) => { for (let i = 0; i < 40 + 4 * k; i++) made.push([f(passages[r.int(0, 15)], r), k]); });
+      for (let i = 0; i < 150; i++) made.push([phrase(r, r.int(20, 50)), -1 - i]);
+      for (let i = made.length - 1; i > 0; i--) { const j = r.int(0, i); [made[i], made[j]] = [made[j], made[i]]; }
+      const texts = made.map((x) => x[0]), truth = made.map((x) => x[1]);
+      const { labels } = mineTemplates(texts);
+      const of = new Map<number, Set<number>>();
+      for (let i = 0; i < texts.length; i++) {
+        let c = of.get(labels[i]);
+        if (c === undefined) of.set(labels[i], c = new Set());
+        c.add(truth[i]);
+      }
+      // no group holds prompts of two templates, nor a template's and an organic prompt
+      for (const c of of.values()) expect(c.size).toBe(1);
+      // and nearly every prompt of a template is in its template's group
+      for (let k = 0; k < TPL.length; k++) {
+        const n = new Map<number, number>();
+        for (let i = 0; i < texts.length; i++) if (truth[i] === k) n.set(labels[i], (n.get(labels[i]) ?? 0) + 1);
+        expect(Math.max(...n.values()), `template ${k}, seed ${seed}`).toBeGreaterThanOrEqual(0.9 * (40 + 4 * k));
+      }
+    }
+  });
+});
+
 describe("a long instruction after an opener other templates share", () => {
   // "you are a" opens three templates, so it is about 3x as common as either instruction after it;
   // the payload rule took the 13-word instruction for a reused passage and left "you are a <*>",
