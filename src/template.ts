@@ -1410,13 +1410,18 @@ class Engine {
     // its wording recurs)
     const labels = (sc.field & FIELD_LAST) !== 0 && (!this.streaming || (sc.field & FIELD_FIRST) !== 0) ? this.fieldLevel() : 0;
     const top = Math.max(labels, anchorA >= 0 ? strength[anchorA] : 0, anchorB >= 0 ? strength[anchorB] : 0);
-    const theta = this.o.minSupport;
+    // (in batch, a run of fewer than 2 * minSupport texts is too rare to read its junctions on: a
+    // passage sent twice under one template meets the template's wording in both of its texts,
+    // and "given the following passage <*> answer the question <*>" lost its middle words as a
+    // phrase inside the passage; the payload rule of `skeletonOf` takes such runs. A stream reads
+    // every template's first prompts at such counts, and keeps minSupport)
+    const theta = this.o.minSupport, rare = this.streaming ? theta : 2 * theta;
     if (this.bridges.length < nseg) this.bridges = new Int32Array(2 * nseg);
     const br = this.bridges.fill(-1, 0, nseg);
     let marked = false;
     for (let k = 0; k < nseg; k++) {
       const s = strength[k];
-      if (s < theta || s >= top * PASSAGE_BELOW || segB[k] - segA[k] < PIECE_MIN) continue;
+      if (s < rare || s >= top * PASSAGE_BELOW || segB[k] - segA[k] < PIECE_MIN) continue;
       // grow the chain [ka, kb] from run k
       const near = (j: number): boolean => strength[j] > 0 && strength[j] * LEVEL >= s && s * LEVEL >= strength[j];
       // (runs j and j+1 meet in the chain's texts: at most BRIDGE_GAP tokens between them, and the
