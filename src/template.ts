@@ -1367,6 +1367,48 @@ class Engine {
     return c;
   }
 
+  /** `sharedPassages`: whether run j is at level s (within LEVEL) and not yet a payload. */
+  private nearLevel(j: number, s: number): boolean {
+    const v = this.sc.strength[j];
+    return v > 0 && v * LEVEL >= s && s * LEVEL >= v;
+  }
+
+  /** `sharedPassages`: whether run j is a phrase of the language a chain at level s may hold. */
+  private phraseIn(j: number, s: number): boolean {
+    return this.sc.strength[j] > s && this.sc.segEnd[j] - this.sc.segStart[j] <= PHRASE_MAX;
+  }
+
+  /**
+   * `sharedPassages`: whether runs j and j+1 meet in the texts of a chain at level s: at most
+   * BRIDGE_GAP tokens between them, and the tokens across held as often as half the chain (the
+   * counts are read once into br); with br null, whether the gap allows it at all.
+   */
+  private meets(j: number, s: number, br: Int32Array | null): boolean {
+    const a = this.sc.segEnd[j], b = this.sc.segStart[j + 1];
+    if (b - a > BRIDGE_GAP) return false;
+    if (br === null) return true;
+    if (br[j] < 0) br[j] = this.span(a, b);
+    return br[j] * 2 >= s;
+  }
+
+  /** `sharedPassages`: the last run of the chain at level s that grows right from run k. */
+  private chainEnd(k: number, s: number, nseg: number, br: Int32Array | null): number {
+    for (;;) {
+      if (k + 1 < nseg && this.nearLevel(k + 1, s) && this.meets(k, s, br)) { k++; continue; }
+      if (k + 2 < nseg && this.phraseIn(k + 1, s) && this.nearLevel(k + 2, s) && this.meets(k, s, br) && this.meets(k + 1, s, br)) { k += 2; continue; }
+      return k;
+    }
+  }
+
+  /** `sharedPassages`: the first run of the chain at level s that grows left from run k. */
+  private chainStart(k: number, s: number, br: Int32Array | null): number {
+    for (;;) {
+      if (k > 0 && this.nearLevel(k - 1, s) && this.meets(k - 1, s, br)) { k--; continue; }
+      if (k > 1 && this.phraseIn(k - 1, s) && this.nearLevel(k - 2, s) && this.meets(k - 1, s, br) && this.meets(k - 2, s, br)) { k -= 2; continue; }
+      return k;
+    }
+  }
+
   /**
    * Passages reused about as often as their templates: marks them as payload (negative strength);
    * returns whether it found one.
@@ -1416,29 +1458,16 @@ class Engine {
     // phrase inside the passage; the payload rule of `skeletonOf` takes such runs. A stream reads
     // every template's first prompts at such counts, and keeps minSupport)
     const theta = this.o.minSupport, rare = this.streaming ? theta : 2 * theta;
+    if (top <= rare) return false;
     if (this.bridges.length < nseg) this.bridges = new Int32Array(2 * nseg);
     const br = this.bridges.fill(-1, 0, nseg);
     let marked = false;
     for (let k = 0; k < nseg; k++) {
       const s = strength[k];
       if (s < rare || s >= top * PASSAGE_BELOW || segB[k] - segA[k] < PIECE_MIN) continue;
-      // grow the chain [ka, kb] from run k
-      const near = (j: number): boolean => strength[j] > 0 && strength[j] * LEVEL >= s && s * LEVEL >= strength[j];
-      // (runs j and j+1 meet in the chain's texts: at most BRIDGE_GAP tokens between them, and the
-      // tokens across held as often as half the chain)
-      const joined = (j: number): boolean => segA[j + 1] - segB[j] <= BRIDGE_GAP && (br[j] < 0 ? (br[j] = this.span(segB[j], segA[j + 1])) : br[j]) * 2 >= s;
-      const phrase = (j: number): boolean => strength[j] > s && segB[j] - segA[j] <= PHRASE_MAX;
-      let ka = k, kb = k;
-      for (;;) {
-        if (kb + 1 < nseg && near(kb + 1) && joined(kb)) { kb++; continue; }
-        if (kb + 2 < nseg && phrase(kb + 1) && near(kb + 2) && joined(kb) && joined(kb + 1)) { kb += 2; continue; }
-        break;
-      }
-      for (;;) {
-        if (ka > 0 && near(ka - 1) && joined(ka - 1)) { ka--; continue; }
-        if (ka > 1 && phrase(ka - 1) && near(ka - 2) && joined(ka - 1) && joined(ka - 2)) { ka -= 2; continue; }
-        break;
-      }
+      // (first the chain its levels alone allow, which reads no counts: most runs fall short)
+      if (segB[this.chainEnd(k, s, nseg, null)] - segA[this.chainStart(k, s, null)] < PASSAGE_MIN) continue;
+      const kb = this.chainEnd(k, s, nseg, br), ka = this.chainStart(k, s, br);
       k = kb;
       const a = segA[ka], b = segB[kb];
       if (b - a < PASSAGE_MIN) continue;
@@ -1453,7 +1482,7 @@ class Engine {
       let plain = 0;
       for (let j = a; j < b; j++) if (isPlain(t[j])) plain++;
       // (a neighbouring run that meets it in its texts makes it part of something larger)
-      if (plain * 2 < b - a || ka > 0 && joined(ka - 1) || kb < nseg - 1 && joined(kb)) continue;
+      if (plain * 2 < b - a || ka > 0 && this.meets(ka - 1, s, br) || kb < nseg - 1 && this.meets(kb, s, br)) continue;
       for (let j = ka; j <= kb; j++) if (strength[j] > 0) strength[j] = -strength[j];
       marked = true;
     }
