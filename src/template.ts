@@ -129,6 +129,7 @@ const BOS = 0x27d4eb2f;
 const EOS = 0x165667b1;
 const MASK_SALT = 0x7feb352d;
 const FIELD_SALT = 0x1b56c4e9;
+const FRAME_SALT = 0x2f1d8a63;
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -386,6 +387,8 @@ export class Scratch {
   field = 0;
   /** Set by `skeletonOf`: the skeleton is the text's field labels (see `FIELD_LAST`). */
   fielded = false;
+  /** Streaming: the frame hash of a thin skeleton around a reused passage, or 0 (see `skeletonOf`). */
+  frame = 0;
   /** Streaming: live texts identical to this one (its digits aside), itself included; set before `skeleton`. */
   copies = 1;
   gen = new Uint32Array(512);
@@ -1697,6 +1700,7 @@ class Engine {
       break;
     }
     sc.thin = 0;
+    sc.frame = 0;
     sc.fielded = false;
     if ((fieldWins || fieldEmpty && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0))) {
       // no wording to group on but the text's field labels, or only runs far below them: the
@@ -1717,7 +1721,19 @@ class Engine {
     sc.nseg = kept;
     if (kept === 0) return 0;
     if (thin) {
-      if (statics >= THIN_MIN) { sc.thin = hashElems(elems, 0, ne, -1, -1) || 1; sc.check = hashCheck; }
+      if (statics >= THIN_MIN) {
+        sc.thin = hashElems(elems, 0, ne, -1, -1) || 1;
+        sc.check = hashCheck;
+        // Streaming frames: a thin skeleton anchored at the text's start or end whose slot holds a
+        // passage that recurs elsewhere ("translate into <*>" over passages other templates send)
+        // is a frame around reused material, as the batch miner's frame rule has it (`frameRoots`).
+        // The stream cannot wait for the frame's share of such texts, so only those texts group,
+        // under a hash of their own that registers no generalisation (as field skeletons do), when
+        // no template takes them (`thinJoin`); a thin text with text of its own in the slot
+        // ("quick question: <*>") stays apart.
+        // (`TemplateMiner.assignExact` takes it when the text joins no template of its own)
+        if (this.streaming && reused && (elems[0] !== SLOT || elems[ne - 1] !== SLOT)) sc.frame = tok(fmix(sc.thin ^ FRAME_SALT));
+      }
       return 0;
     }
     const h = hashElems(elems, 0, ne, -1, -1);
@@ -2352,7 +2368,8 @@ class Engine {
       // (a stream's field group shows its labels, though its first text may have a skeleton of
       // its own under the counts of now)
       const rep = textOf(this.gRep[parts[k][0]]);
-      const d = this.streaming && this.fieldGroup(parts[k][0]) ? this.fieldDisplay(rep) : this.displaySkeleton(rep);
+      // (a stream's frame group, also without a copy of its skeleton, shows its skeleton)
+      const d = this.streaming && this.fieldGroup(parts[k][0]) && (fieldFlags(rep) & FIELD_LAST) !== 0 ? this.fieldDisplay(rep) : this.displaySkeleton(rep);
       if (d.every((x) => x === "<*>")) hollow = d;
       else acc = acc === null ? d : lcsMerge(acc, d);
       seen++;
@@ -2806,7 +2823,7 @@ export class TemplateMiner {
     this.lastGroup = eng.find(g);
     this.lastText = s;
     this.lastWorded = false;
-    if (h !== 0) for (let p = 0; p < sc.ne && !this.lastWorded; p++) if (sc.elems[p] > SEAM) this.lastWorded = tokenText(s, sc, sc.elemTok[p]) !== "<*>";
+    if (h !== 0 || sc.fielded) for (let p = 0; p < sc.ne && !this.lastWorded; p++) if (sc.elems[p] > SEAM) this.lastWorded = tokenText(s, sc, sc.elemTok[p]) !== "<*>";
     for (const w of revisit) if (w !== item) this.revisit(w);
     return eng.find(g);
   }
@@ -2846,6 +2863,8 @@ export class TemplateMiner {
     // (one pattern lookup, for thin texts only)
     const t = eng.thinJoin();
     if (t >= 0) { eng.gSize[t]++; return t; }
+    // (a frame around a reused passage: the group of its frame, as a field skeleton's)
+    if (eng.sc.frame !== 0) { eng.sc.fielded = true; return eng.assign(eng.sc.frame, s); }
     const g = eng.assign(0, s);
     if (eng.sc.n > 0) eng.gKey[g] = key;
     return g;

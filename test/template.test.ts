@@ -662,6 +662,49 @@ describe("a small pool of passages shared by many templates", () => {
   });
 });
 
+describe("streaming frames around reused passages", () => {
+  // "Translate into {L}: {P}" has two words of wording, too few to group on; its passages are sent
+  // under other templates too. A stream grouped none of its prompts (Detector recall 0.03 on the
+  // prose bench); once a passage recurs, a prompt that carries it joins the frame's group.
+  it("the frame's prompts with a reused passage form one group; thin prompts with text of their own stay apart", () => {
+    for (const seed of [81, 82]) {
+      const r = rng(seed);
+      const passages = Array.from({ length: 30 }, () => phrase(r, r.int(30, 50)));
+      const LANG = ["French", "German", "Spanish", "Italian", "Dutch", "Polish", "Turkish", "Korean"];
+      const made: [string, number][] = [];
+      for (let i = 0; i < 240; i++) {
+        const p = passages[r.int(0, 29)], k = i % 4;
+        made.push([k === 0 ? `Summarize the following text in three bullet points.\n\n${p}`
+          : k === 1 ? `Critique the following argument and list its logical fallacies: ${p}`
+          : k === 2 ? `Translate into ${LANG[r.int(0, 7)]}: ${p}` : `Quick question: ${phrase(r, r.int(20, 40))}`, k]);
+      }
+      const m = new TemplateMiner();
+      made.forEach(([t], i) => m.add(i, t));
+      const of = (k: number) => {
+        const c = new Map<number, number>();
+        made.forEach(([, t], i) => { if (t === k) c.set(m.groupOf(i), (c.get(m.groupOf(i)) ?? 0) + 1); });
+        return c;
+      };
+      const tr = of(2), [g, n] = [...tr].sort((a, b) => b[1] - a[1])[0];
+      expect(n, `seed ${seed}`).toBeGreaterThanOrEqual(40); // of 60
+      expect(m.template(g)).toBe("translate into <*>");
+      // the group holds translate prompts only
+      made.forEach(([, t], i) => { if (m.groupOf(i) === g) expect(t).toBe(2); });
+      // "quick question: <*>" over text of its own: every such prompt alone
+      for (const c of of(3).values()) expect(c).toBe(1);
+      // a snapshot keeps the frame's group and its template, and the next prompt joins it
+      const m2 = TemplateMiner.deserialize(m.serialize());
+      const i0 = made.findIndex(([, t], i) => t === 2 && m.groupOf(i) === g);
+      expect(m2.template(m2.groupOf(i0))).toBe("translate into <*>");
+      const again = made[i0][0].replace(/^Translate into \w+/, "Translate into Finnish");
+      expect(m2.add(10_000, again)).toBe(m2.groupOf(i0));
+      for (let i = 0; i < made.length; i++) m2.remove(i);
+      m2.remove(10_000);
+      expect(m2.stats()).toEqual({ ngrams: 0, patterns: 0, items: 0 });
+    }
+  });
+});
+
 describe("a long instruction after an opener other templates share", () => {
   // "you are a" opens three templates, so it is about 3x as common as either instruction after it;
   // the payload rule took the 13-word instruction for a reused passage and left "you are a <*>",
