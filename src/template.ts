@@ -1180,6 +1180,13 @@ const FAMILY_MAX_LEN = 4;
 const FAMILY_MIN_REST = 6;
 /** The slot rule yields when a filling has more than this many times the slot version's texts. */
 const SLOT_DOMINANCE = 4;
+/**
+ * In batch mining, a run floating in a long text (not at its start or end) holds a template on
+ * its own, once another segment is made a slot, only with this many tokens; a run of 4-5 words
+ * there is a phrase of the language or of a passage ("the call to `.command()`"), and several
+ * templates became values of "<*> <phrase> <*>" (see `forEachGeneralisation`).
+ */
+const FLOAT_HOLD = 6;
 /** Static tokens a segment generalisation must leave in place. */
 const MIN_CONTEXT = 3;
 /** A segment is generalised only when no other segment of its skeleton is this many times weaker. */
@@ -2106,7 +2113,7 @@ class Engine {
         if (el[q] <= SEAM) { q++; continue; }
         const b = q;
         while (q < ne && el[q] > SEAM) q++;
-        if (b === 0 || q === ne || q - b >= this.o.minWording) holds++;
+        if (b === 0 || q === ne || q - b >= (this.sc.payload && !this.streaming ? FLOAT_HOLD : this.o.minWording)) holds++;
         if (q - b > WRAP_MAX && (b === 0 || q === ne) || q - b >= this.o.minWording) strong++;
         if (q - b >= PAYLOAD_MIN && str !== null && str[sq] < weakLong) weakLong = str[sq];
         sq++;
