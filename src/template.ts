@@ -1158,10 +1158,10 @@ const PAYLOAD_MIN = 8;
 const PIECE_MIN = 3;
 /** A stretch of text this long, at one level, that meets its neighbours in few texts may be a passage (see `Engine.sharedPassages`). */
 const PASSAGE_MIN = 16;
+/** ... and is one when below this share of the support of the text's anchored wording (1: weaker than it). */
+const PASSAGE_BELOW = 1;
 /** Runs of a passage may have this many tokens between them (a number, a 3-gram of common words that is not specific). */
 const BRIDGE_GAP = 2;
-/** ... when it is below this share of the support of the text's anchored wording (1: weaker than it). */
-const PASSAGE_BELOW = 1;
 /** A stronger run of at most this many tokens inside a passage is a phrase of it (see `Engine.sharedPassages`). */
 const PHRASE_MAX = 4;
 /**
@@ -1736,9 +1736,8 @@ class Engine {
         // is a frame around reused material, as the batch miner's frame rule has it (`frameRoots`).
         // The stream cannot wait for the frame's share of such texts, so only those texts group,
         // under a hash of their own that registers no generalisation (as field skeletons do), when
-        // no template takes them (`thinJoin`); a thin text with text of its own in the slot
-        // ("quick question: <*>") stays apart.
-        // (`TemplateMiner.assignExact` takes it when the text joins no template of its own)
+        // no template takes them (`thinJoin`, in `TemplateMiner.assignExact`); a thin text with
+        // text of its own in the slot ("quick question: <*>") stays apart.
         if (this.streaming && reused && (elems[0] !== SLOT || elems[ne - 1] !== SLOT)) sc.frame = tok(fmix(sc.thin ^ FRAME_SALT));
       }
       return 0;
