@@ -387,6 +387,8 @@ export class Scratch {
   field = 0;
   /** Set by `skeletonOf`: the skeleton is the text's field labels (see `FIELD_LAST`). */
   fielded = false;
+  /** Set by `sharedPassages`: the whole text up to its closing field label is a reused passage. */
+  wholeField = false;
   /** Streaming: the frame hash of a thin skeleton around a reused passage, or 0 (see `skeletonOf`). */
   frame = 0;
   /** Streaming: live texts identical to this one (its digits aside), itself included; set before `skeleton`. */
@@ -1460,7 +1462,8 @@ class Engine {
     // wording: "instruction: <*> input: <*> output:", "<*> tl;dr:"; see `fieldFlags`)
     // (in a stream only with an opening label, as there: a template's first prompts come before
     // its wording recurs)
-    const labels = (sc.field & FIELD_LAST) !== 0 && (!this.streaming || (sc.field & FIELD_FIRST) !== 0) ? this.fieldLevel() : 0;
+    const labels = (sc.field & FIELD_LAST) !== 0 ? this.fieldLevel() : 0;
+    const opening = !this.streaming || (sc.field & FIELD_FIRST) !== 0;
     const top = Math.max(labels, anchorA >= 0 ? strength[anchorA] : 0, anchorB >= 0 ? strength[anchorB] : 0);
     // (in batch, a run of fewer than 2 * minSupport texts is too rare to read its junctions on: a
     // passage sent twice under one template meets the template's wording in both of its texts,
@@ -1485,7 +1488,11 @@ class Engine {
       // "{passage}\n\ntl;dr:"; not for wording that the label follows in all of its texts,
       // "<instruction>\nanswer:", nor for wording elsewhere: many templates may end in the same
       // label, "<instruction>\ntext: <*>\nanswer:", and the field rules of `skeletonOf` take those)
-      let anchor = labels > 0 && b === n - 1 && this.span(b, b - 1) * 2 < s ? labels : 0;
+      // (in a stream, with a closing label alone, only for a chain that is the whole text up to
+      // the label: "{passage}\n\ntl;dr:"; the first prompts of "<instruction>\ntext: <*>\nanswer:"
+      // come before their instruction recurs, and would take "<*> answer:" for their skeleton)
+      const closes = labels > 0 && b === n - 1 && (opening || a === 0) && this.span(b, b - 1) * 2 < s;
+      let anchor = closes ? labels : 0;
       if (anchorA >= 0 && (anchorA < ka || anchorA > kb) && strength[anchorA] > anchor) anchor = strength[anchorA];
       if (anchorB >= 0 && (anchorB < ka || anchorB > kb) && strength[anchorB] > anchor) anchor = strength[anchorB];
       if (s >= anchor * PASSAGE_BELOW) continue;
@@ -1495,6 +1502,7 @@ class Engine {
       if (plain * 2 < b - a || ka > 0 && this.meets(ka - 1, s, br) || kb < nseg - 1 && this.meets(kb, s, br)) continue;
       for (let j = ka; j <= kb; j++) if (strength[j] > 0) strength[j] = -strength[j];
       marked = true;
+      if (closes && a === 0 && anchor === labels) sc.wholeField = true;
     }
     return marked;
   }
@@ -1602,6 +1610,7 @@ class Engine {
     const weak = best * this.o.relativeSupport;
     for (let k = 0; k < n; k++) if (cov[k] < weak && isPlain(t[k])) slotWords++;
     let long = n > this.o.maxColumns || slotWords >= SLOT_WORDS;
+    sc.wholeField = false;
     // (a text that holds a passage is in the payload regime, however short)
     if (nseg > 0 && this.sharedPassages(nseg)) {
       long = true;
@@ -1709,7 +1718,7 @@ class Engine {
     sc.thin = 0;
     sc.frame = 0;
     sc.fielded = false;
-    if ((fieldWins || fieldEmpty && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0))) {
+    if ((fieldWins || (fieldEmpty || sc.wholeField) && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0))) {
       // no wording to group on but the text's field labels, or only runs far below them: the
       // labels are its skeleton, "instruction: <*> output:", "<*> tl;dr:", under a hash of their
       // own, so that it meets no skeleton of wording nor any generalisation of one; it has none

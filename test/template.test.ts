@@ -703,6 +703,30 @@ describe("streaming frames around reused passages", () => {
       expect(m2.stats()).toEqual({ ngrams: 0, patterns: 0, items: 0 });
     }
   });
+
+  it("a prompt that is a reused passage and a closing label joins the label's group in a stream", () => {
+    // ("{P}\n\nTL;DR:" has no opening label: a stream read no field in it, recall 0.03 on the
+    // prose bench; once its passage recurs, the whole text up to the label is a payload)
+    for (const seed of [83, 84]) {
+      const r = rng(seed);
+      const passages = Array.from({ length: 40 }, () => phrase(r, r.int(30, 50)));
+      const made: [string, number][] = [];
+      for (let i = 0; i < 360; i++) {
+        const p = passages[r.int(0, 39)], k = i % 3;
+        made.push([k === 0 ? `Summarize the following text in three bullet points.\n\n${p}`
+          : k === 1 ? `Critique the following argument and list its logical fallacies: ${p}` : `${p}\n\nTL;DR:`, k]);
+      }
+      const m = new TemplateMiner();
+      made.forEach(([t], i) => m.add(i, t));
+      const c = new Map<number, number>();
+      made.forEach(([, t], i) => { if (t === 2) c.set(m.groupOf(i), (c.get(m.groupOf(i)) ?? 0) + 1); });
+      const [g, n] = [...c].sort((a, b) => b[1] - a[1])[0];
+      // (of 120: the first prompts of each passage, before it recurs, and their copies stand apart)
+      expect(n, `seed ${seed}`).toBeGreaterThanOrEqual(30);
+      expect(m.template(g)).toBe("<*> tl;dr:");
+      made.forEach(([, t], i) => { if (m.groupOf(i) === g) expect(t).toBe(2); });
+    }
+  });
 });
 
 describe("a long instruction after an opener other templates share", () => {
