@@ -29,6 +29,16 @@ export function endsInLabel(template: string): boolean {
   return /(?:^|\s)[^\s<>]*[^\s<>:]:$/u.test(template);
 }
 
+/**
+ * A field template: the miner's field skeleton, its labels around a slot ("<*> tl;dr:",
+ * "instruction: <*> output:"), two words at most and the last a label. `cluster`, `campaigns`
+ * and the Detector show such a group by the labels its texts share (`fieldTemplateOf`).
+ * @example isFieldTemplate("instruction: <*> output:") // true
+ */
+export function isFieldTemplate(template: string): boolean {
+  return wordsIn(template) <= 2 && endsInLabel(template);
+}
+
 const LABEL = /^[^\s<>]*[^\s<>:]:$/u;
 
 /**

@@ -10,7 +10,7 @@
  */
 import { cluster, type ClusterOptions } from "./cluster.js";
 import type { Campaign, PromptMeta } from "./detector.js";
-import { templateOf, wordsIn, endsInLabel } from "./align.js";
+import { templateOf, wordsIn, isFieldTemplate } from "./align.js";
 import { checkOptions, describeValue, intOption } from "./text.js";
 
 /** Options of `campaigns`: those of `cluster`, plus the Detector's flagging and examples. */
@@ -81,7 +81,7 @@ export function campaigns(texts: readonly string[], metas?: readonly (PromptMeta
     }
     const examples = c.members.slice(0, maxExamples).map((i) => texts[i]);
     let t = c.template;
-    if (template !== null && c.size >= 2 && wordsIn(t) < MIN_TEMPLATE_WORDS && !endsInLabel(t) && examples.length >= 2) t = templateOf(examples);
+    if (template !== null && c.size >= 2 && wordsIn(t) < MIN_TEMPLATE_WORDS && !isFieldTemplate(t) && examples.length >= 2) t = templateOf(examples);
     return {
       id: c.id, size: c.size, members: c.members.slice(), template: t,
       accounts: accounts.size,

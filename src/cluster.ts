@@ -22,7 +22,7 @@
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue, thresholdOption, intOption } from "./text.js";
-import { templateOf, fieldTemplateOf, endsInLabel, wordsIn, isHollow, SLOT } from "./align.js";
+import { templateOf, fieldTemplateOf, isFieldTemplate, isHollow, SLOT } from "./align.js";
 import { mine, type MinerHelper } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
@@ -460,7 +460,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
     // (a group of field labels: the labels all its texts share, those in the middle too)
     const whole = m.length === 1 ? texts[m[0]]
       : m.every((i) => mined.labels[i] === g) && !isHollow(mined.templates[g])
-        ? (endsInLabel(mined.templates[g]) && wordsIn(mined.templates[g]) <= 2 ? fieldTemplateOf(m.map((i) => texts[i])) : mined.templates[g])
+        ? (isFieldTemplate(mined.templates[g]) ? fieldTemplateOf(m.map((i) => texts[i])) : mined.templates[g])
       : templateOf(m.map((i) => texts[i]));
     return { id, size: m.length, members: m, template: whole };
   });

@@ -15,7 +15,7 @@
 import { MinHasher } from "./minhash.js";
 import { LshIndex } from "./lsh.js";
 import { TemplateMiner } from "./template.js";
-import { templateOf, fieldTemplateOf, wordsIn, isHollow, endsInLabel } from "./align.js";
+import { templateOf, fieldTemplateOf, isFieldTemplate, wordsIn, isHollow } from "./align.js";
 import { checkMeta, checkOptions, describeValue, intOption, thresholdOption, windowOption } from "./text.js";
 import { BodyBuilder, SnapshotError, SnapshotKind, decodeSnapshot, encodeSnapshot } from "./persist.js";
 import { recallBanding, type Cluster, type ClusterMode } from "./cluster.js";
@@ -397,7 +397,7 @@ export class Detector {
     // examples share says more then (not for a field template, "instruction: <*> output:")
     if (wordsIn(template) < MIN_TEMPLATE_WORDS) {
       // (a field template: the labels its examples share, those in the middle too)
-      if (endsInLabel(template)) { if (c.examples.length >= 2) template = fieldTemplateOf(c.examples); }
+      if (isFieldTemplate(template)) { if (c.examples.length >= 2) template = fieldTemplateOf(c.examples); }
       else template = size >= 2 ? templateOf(c.examples) : c.examples[0] ?? "";
     }
     return {

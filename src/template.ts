@@ -1459,9 +1459,7 @@ class Engine {
       if (segB[k] === n) anchorB = k;
     }
     // (a prompt that ends in a field label on a line of its own has its labels as anchored
-    // wording: "instruction: <*> input: <*> output:", "<*> tl;dr:"; see `fieldFlags`)
-    // (in a stream only with an opening label, as there: a template's first prompts come before
-    // its wording recurs)
+    // wording: "instruction: <*> input: <*> output:", "<*> tl;dr:"; see `fieldFlags` and `closes`)
     const labels = (sc.field & FIELD_LAST) !== 0 ? this.fieldLevel() : 0;
     const opening = !this.streaming || (sc.field & FIELD_FIRST) !== 0;
     const top = Math.max(labels, anchorA >= 0 ? strength[anchorA] : 0, anchorB >= 0 ? strength[anchorB] : 0);
@@ -2381,9 +2379,9 @@ class Engine {
     for (let k = 0, seen = 0; k < parts.length && seen < 64 && parts[k][1] * MINOR >= parts[0][1]; k++) {
       // (a member read now with no wording says nothing about the template: it would empty it)
       // (a stream's field group shows its labels, though its first text may have a skeleton of
-      // its own under the counts of now)
+      // its own under the counts of now; a frame group, also without a copy of its skeleton, is
+      // no field group and shows its skeleton)
       const rep = textOf(this.gRep[parts[k][0]]);
-      // (a stream's frame group, also without a copy of its skeleton, shows its skeleton)
       const d = this.streaming && this.fieldGroup(parts[k][0]) && (fieldFlags(rep) & FIELD_LAST) !== 0 ? this.fieldDisplay(rep) : this.displaySkeleton(rep);
       if (d.every((x) => x === "<*>")) hollow = d;
       else acc = acc === null ? d : lcsMerge(acc, d);
