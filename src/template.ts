@@ -1567,7 +1567,7 @@ class Engine {
     // a level of its own under the final counts; early in a stream, its wording does not recur
     // yet, or recurs as often as a passage does (a streaming miner grouped three such templates
     // as one).
-    let fieldWins = false, fieldEmpty = false;
+    let fieldWins = false, fieldEmpty = false, labelLevel = 0;
     // (a label that a run of the text's strongest wording covers is not alone between slots: the
     // text's own skeleton holds it, "text: <*> <instruction> answer:", and that skeleton is the
     // template; several such templates share their labels, so the labels' level is above each.
@@ -1579,6 +1579,7 @@ class Engine {
     const alone = (cov[n - 1] < few || cov[n - 1] * 2 <= best) && ((sc.field & FIELD_FIRST) === 0 || cov[0] < few || cov[0] * 2 <= best);
     if ((sc.field & FIELD_LAST) !== 0 && n >= 2 + (sc.field & FIELD_FIRST) && alone) {
       const lv = this.fieldLevel();
+      labelLevel = lv;
       fieldWins = lv >= theta;
       for (let k = 0; k < nseg && fieldWins; k++) {
         const sk = strength[k];
@@ -1716,7 +1717,15 @@ class Engine {
     sc.thin = 0;
     sc.frame = 0;
     sc.fielded = false;
-    if ((fieldWins || (fieldEmpty || sc.wholeField) && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0))) {
+    // (in batch, a closing label alone also wins over wording that is only phrases of the language
+    // floating in the free text before it, each shorter than minWording and at most half as common
+    // as the label: "<passage> tl;dr:" whose passage holds "<*> you want to <*> an array of <*>")
+    let phrases = !this.streaming && fieldEmpty && (sc.field & FIELD_FIRST) === 0 && kept > 0;
+    for (let k = 0; k < kept && phrases; k++) {
+      const a = et[segA[k]], b = et[segB[k] - 1] + 1;
+      phrases = a > 0 && b < n - 1 && b - a < this.o.minWording && strength[k] * 2 <= labelLevel;
+    }
+    if ((fieldWins || (fieldEmpty || sc.wholeField) && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0) || phrases)) {
       // no wording to group on but the text's field labels, or only runs far below them: the
       // labels are its skeleton, "instruction: <*> output:", "<*> tl;dr:", under a hash of their
       // own, so that it meets no skeleton of wording nor any generalisation of one; it has none

@@ -729,6 +729,43 @@ describe("streaming frames around reused passages", () => {
   });
 });
 
+describe("a closing label after free text that holds phrases of the language", () => {
+  // "{P}\n\nTL;DR:" with a passage of its own: phrases the passage shares with other free text
+  // ("you want to", "an array of") were kept as wording, so such a prompt was a singleton
+  // instead of a member of "<*> tl;dr:" (prose bench, seed 3: TL;DR recall 0.71)
+  // (each phrase in about 25 of the 400 texts: a fifth as common as the label)
+  const PHRASES = ["you want to", "an array of", "in order to", "the end of", "is possible to", "as well as", "the number of",
+    "one or more", "is used to", "a set of", "the name of", "based on the", "the rest of", "a list of", "make sure that",
+    "at least one", "the value of", "in addition to", "each of the", "the use of", "is similar to", "a copy of", "the size of", "some of the"];
+  function freeText(r: ReturnType<typeof rng>): string {
+    const parts = [phrase(r, r.int(8, 14))];
+    for (let k = r.int(1, 3); k > 0; k--) parts.push(PHRASES[r.int(0, PHRASES.length - 1)], phrase(r, r.int(8, 14)));
+    return parts.join(" ");
+  }
+  it("batch: the prompts group under the label, apart from free text with the same phrases", () => {
+    for (const seed of [91, 92, 93]) {
+      const r = rng(seed);
+      const texts: string[] = [], tldr: boolean[] = [];
+      for (let i = 0; i < 400; i++) {
+        const yes = i % 4 === 0;
+        texts.push(yes ? `${freeText(r)}\n\nTL;DR:` : freeText(r));
+        tldr.push(yes);
+      }
+      const { labels, templates } = mineTemplates(texts);
+      const c = new Map<number, number>();
+      labels.forEach((l, i) => { if (tldr[i]) c.set(l, (c.get(l) ?? 0) + 1); });
+      const [g, n] = [...c].sort((a, b) => b[1] - a[1])[0];
+      expect(n, `seed ${seed}`).toBeGreaterThanOrEqual(95);
+      expect(templates[g]).toBe("<*> tl;dr:");
+      labels.forEach((l, i) => { if (l === g) expect(tldr[i], `seed ${seed}: ${texts[i]}`).toBe(true); });
+      // (and the free text does not group on its phrases)
+      const sizes = new Map<number, number>();
+      labels.forEach((l, i) => { if (!tldr[i]) sizes.set(l, (sizes.get(l) ?? 0) + 1); });
+      expect(Math.max(...sizes.values()), `seed ${seed}`).toBeLessThan(5);
+    }
+  });
+});
+
 describe("a long instruction after an opener other templates share", () => {
   // "you are a" opens three templates, so it is about 3x as common as either instruction after it;
   // the payload rule took the 13-word instruction for a reused passage and left "you are a <*>",
