@@ -12,9 +12,10 @@
 // an organic prompt is its own group), each template's recall (share of its prompts in its largest
 // cluster, and that cluster's purity), organic prompts in clusters of 5+, and per kind of evasion
 // the share that lands in its campaign's cluster and the share that lands with its original.
-//   node bench/prose-quality.mjs [--seed 7] [--organic 3000] [--passages 600] [--stream]
+//   node bench/prose-quality.mjs [--seed 7] [--organic 3000] [--passages 600] [--stream] [--set short]
 // --passages: how many distinct passages fill {P} (600 by default; with 100, each passage is used
-// about 11 times, under about 8 templates: payloads shared more heavily)
+// about 11 times, under about 8 templates: payloads shared more heavily); --set short: the twelve
+// templates of SHORT_TEMPLATES instead, whose wording is a few words or a label around a passage
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -88,6 +89,26 @@ export const TEMPLATES = [
   'Give me a one-sentence summary of: {P}',
   'Teach me about {T} as if I were ten years old.',
 ];
+/**
+ * `--set short`: templates whose fixed wording is a few words, a closing label, or a line of its own
+ * around a passage ("Summarize:\n\n{P}", "{P}\n\nTL;DR"), the kind where a template is hardest to
+ * tell from free text that opens or closes alike. With the default 600 passages most prompts hold
+ * a passage no other prompt holds.
+ */
+export const SHORT_TEMPLATES = [
+  '{P}\n\nTL;DR:',
+  '{P}\n\nTL;DR',
+  '{P}\n\nSummarize the above.',
+  '{P}\n\nSummarize the above in one sentence.',
+  '{P}\n\nQuestion: {Q}\nAnswer:',
+  '{P}\n\nWhat is the main idea of this passage?',
+  'Summarize:\n\n{P}',
+  'Translate to {L}:\n{P}',
+  '{P}\n\nBased on the text above, {Q}',
+  'Text: {P}\nSentiment:',
+  '{P}\n\nExplain this like I am five.',
+  'Rewrite this more formally:\n\n{P}',
+];
 const LANGUAGES = ['French', 'German', 'Spanish', 'Japanese', 'Korean', 'Italian', 'Portuguese', 'Russian', 'Chinese', 'Dutch', 'Polish', 'Turkish'];
 const LOOK = { a: 'а', e: 'е', o: 'о', p: 'р', c: 'с', x: 'х', i: 'і', y: 'у', A: 'А', E: 'Е', O: 'О', P: 'Р', C: 'С', T: 'Т', H: 'Н', K: 'К', M: 'М', B: 'В' };
 /** Evasive rewrites of a campaign prompt. */
@@ -109,14 +130,14 @@ export function evasions(rng) {
 }
 
 /** The benchmark's prompts: campaign prompts, organic ones, evasive copies (after the rest). */
-export function makeProseBench(paras, { seed = 7, organic = 3000, passages = 600 } = {}) {
+export function makeProseBench(paras, { seed = 7, organic = 3000, passages = 600, templates = TEMPLATES } = {}) {
   const rng = makeRng(seed);
   const first = (p) => p.match(/^[^.?!]{20,200}[.?!]/)?.[0] ?? p.slice(0, 100);
   const P = paras.slice(0, Math.min(600, passages)), ORG = paras.slice(600, 600 + organic);
   const Q = paras.slice(600 + organic, 1200 + organic).map(first);
   const T = paras.slice(1200 + organic, 1800 + organic).map((p) => p.split(' ').slice(2, 4 + Math.floor(rng.next() * 6)).join(' ').toLowerCase());
   const texts = [], truth = [];
-  TEMPLATES.forEach((tpl, t) => {
+  templates.forEach((tpl, t) => {
     const n = 40 + Math.floor(rng.next() * 60);
     for (let i = 0; i < n; i++) {
       texts.push(tpl.replace('{P}', () => rng.pick(P)).replace('{Q}', () => rng.pick(Q)).replace('{L}', () => rng.pick(LANGUAGES)).replace('{T}', () => rng.pick(T)));
@@ -136,7 +157,7 @@ export function makeProseBench(paras, { seed = 7, organic = 3000, passages = 600
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const { values } = parseArgs({ options: { seed: { type: 'string', default: '7' }, organic: { type: 'string', default: '3000' }, passages: { type: 'string', default: '600' }, stream: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { seed: { type: 'string', default: '7' }, organic: { type: 'string', default: '3000' }, passages: { type: 'string', default: '600' }, stream: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, set: { type: 'string', default: 'default' } } });
   const paras = proseParagraphs([fileURLToPath(new URL('../node_modules', import.meta.url)), '/usr/share/doc']);
   let sum = 0;
   for (const p of paras) for (let i = 0; i < p.length; i++) sum = (Math.imul(sum, 31) + p.charCodeAt(i)) >>> 0;
@@ -149,7 +170,9 @@ if (isMain) {
   initSync();
   const passages = Number(values.passages);
   if (!(passages >= 1 && passages <= 600)) { console.error('--passages must be 1..600'); process.exit(2); }
-  const { texts, truth, evaded } = makeProseBench(paras, { seed: Number(values.seed), organic, passages });
+  if (values.set !== 'default' && values.set !== 'short') { console.error("--set must be 'default' or 'short'"); process.exit(2); }
+  const TPLS = values.set === 'short' ? SHORT_TEMPLATES : TEMPLATES;
+  const { texts, truth, evaded } = makeProseBench(paras, { seed: Number(values.seed), organic, passages, templates: TPLS });
   const all = texts.concat(evaded.map((e) => e.text));
   const t0 = performance.now();
   let labels;
@@ -170,14 +193,14 @@ if (isMain) {
   for (let i = 0; i < N; i++) { inc(byP, labels[i]); inc(byT, truth[i]); inc(byB, `${labels[i]}:${truth[i]}`); }
   const precision = pairs(byB) / pairs(byP), recall = pairs(byB) / pairs(byT);
   const campaign = truth.filter((t) => t >= 0).length;
-  console.log(`prose: ${paras.length} paragraphs (checksum ${sum.toString(16)}); ${campaign} campaign prompts from ${TEMPLATES.length} templates over ${Math.min(600, passages)} passages, ${N - campaign} organic, ${evaded.length} evasions; ${values.stream ? 'Detector' : 'cluster()'} in ${ms.toFixed(0)} ms`);
+  console.log(`prose: ${paras.length} paragraphs (checksum ${sum.toString(16)}); ${campaign} campaign prompts from ${TPLS.length} templates${values.set === 'short' ? ' (--set short)' : ''} over ${Math.min(600, passages)} passages, ${N - campaign} organic, ${evaded.length} evasions; ${values.stream ? 'Detector' : 'cluster()'} in ${ms.toFixed(0)} ms`);
   console.log(`pairwise precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${((2 * precision * recall) / (precision + recall)).toFixed(4)}`);
   let orgIn5 = 0, orgMax = 0;
   for (let i = 0; i < N; i++) if (truth[i] < 0 && size.get(labels[i]) >= 5) { orgIn5++; orgMax = Math.max(orgMax, size.get(labels[i])); }
   console.log(`organic prompts in clusters of 5+: ${orgIn5} (largest such cluster ${orgMax})`);
   console.log('\n| template | prompts | recall | purity |\n|---|---:|---:|---:|');
   const home = new Map();
-  TEMPLATES.forEach((tpl, t) => {
+  TPLS.forEach((tpl, t) => {
     const m = new Map();
     let n = 0;
     for (let i = 0; i < N; i++) if (truth[i] === t) { n++; inc(m, labels[i]); }

@@ -1131,6 +1131,11 @@ const SPECIFIC_SHARED = 0.3;
  */
 const STREAM_SHARED_MIN = 16;
 /**
+ * In a stream, a closing field label alone ("<*> tl;dr:") is a text's skeleton once this many
+ * texts end in it (see `skeletonOf`): the label of a template, not one text's last line.
+ */
+const STREAM_LABEL_MIN = 16;
+/**
  * The specificity test of a 3-gram with document frequency c and 2-gram frequencies l and r; the
  * shared-phrase form only for 3-grams of plain words (`plain`): next to a masked value, a word
  * that takes two or three values ("<*> kb," / "<*> b,") is a slot. The streaming miner uses the
@@ -1586,7 +1591,15 @@ class Engine {
         fieldWins = sk < lv * this.o.relativeSupport || (segB[k] - segA[k] >= PAYLOAD_MIN && sk * 2 <= lv);
       }
       if ((sc.field & FIELD_FIRST) !== 0) fieldEmpty = true;
-      else if (this.streaming) fieldWins = false;
+      else if (this.streaming) {
+        // (in a stream, a closing label alone is the skeleton of a text with no wording at all, or
+        // only phrases of the language (below), once the label closes STREAM_LABEL_MIN texts: a
+        // passage of its own and "tl;dr:". A template's first prompt, whose instruction has not
+        // recurred yet, "<instruction>\ntext: <*>\nanswer:", joins "<*> answer:" too; its next
+        // prompts find the instruction)
+        fieldWins = false;
+        fieldEmpty = lv >= STREAM_LABEL_MIN;
+      }
       else {
         fieldEmpty = true;
         let lo = Infinity, hi = 0, end = -1;
@@ -1717,10 +1730,10 @@ class Engine {
     sc.thin = 0;
     sc.frame = 0;
     sc.fielded = false;
-    // (in batch, a closing label alone also wins over wording that is only phrases of the language
+    // (a closing label alone also wins over wording that is only phrases of the language
     // floating in the free text before it, each shorter than minWording and at most half as common
     // as the label: "<passage> tl;dr:" whose passage holds "<*> you want to <*> an array of <*>")
-    let phrases = !this.streaming && fieldEmpty && (sc.field & FIELD_FIRST) === 0 && kept > 0;
+    let phrases = fieldEmpty && (sc.field & FIELD_FIRST) === 0 && kept > 0;
     for (let k = 0; k < kept && phrases; k++) {
       const a = et[segA[k]], b = et[segB[k] - 1] + 1;
       phrases = a > 0 && b < n - 1 && b - a < this.o.minWording && strength[k] * 2 <= labelLevel;

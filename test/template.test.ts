@@ -764,6 +764,26 @@ describe("a closing label after free text that holds phrases of the language", (
       expect(Math.max(...sizes.values()), `seed ${seed}`).toBeLessThan(5);
     }
   });
+
+  it("streaming: once the label closes 16 texts, such prompts join its group", () => {
+    for (const seed of [94, 95]) {
+      const r = rng(seed);
+      const m = new TemplateMiner();
+      const tldr: boolean[] = [];
+      for (let i = 0; i < 400; i++) {
+        const yes = i % 4 === 0;
+        m.add(i, yes ? `${freeText(r)}\n\nTL;DR:` : freeText(r));
+        tldr.push(yes);
+      }
+      const c = new Map<number, number>();
+      tldr.forEach((y, i) => { if (y) c.set(m.groupOf(i), (c.get(m.groupOf(i)) ?? 0) + 1); });
+      const [g, n] = [...c].sort((a, b) => b[1] - a[1])[0];
+      // (of 100: the first 16 or so come before the label has closed 16 texts)
+      expect(n, `seed ${seed}`).toBeGreaterThanOrEqual(75);
+      expect(m.template(g)).toBe("<*> tl;dr:");
+      tldr.forEach((y, i) => { if (m.groupOf(i) === g) expect(y, `seed ${seed}`).toBe(true); });
+    }
+  });
 });
 
 describe("a long instruction after an opener other templates share", () => {
