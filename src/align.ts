@@ -31,13 +31,17 @@ export function endsInLabel(template: string): boolean {
 
 /**
  * A field template: the miner's field skeleton, its labels around a slot ("<*> tl;dr:",
- * "instruction: <*> output:"), two words at most and the last a label. `cluster`, `campaigns`
+ * "instruction: <*> output:"), two words at most and the last a label; or an opening label and a
+ * slot ("summarize: <*>"). `cluster`, `campaigns`
  * and the Detector show such a group by the labels its texts share (`fieldTemplateOf`).
  * @example isFieldTemplate("instruction: <*> output:") // true
+ * @example isFieldTemplate("summarize: <*>") // true
  */
 export function isFieldTemplate(template: string): boolean {
-  return wordsIn(template) <= 2 && endsInLabel(template);
+  return wordsIn(template) <= 2 && endsInLabel(template) || OPEN_FIELD.test(template);
 }
+/** The miner's field skeleton of an opening label alone: "summarize: <*>". */
+const OPEN_FIELD = /^[^\s<>]*[^\s<>:]: <\*>$/u;
 
 const LABEL = /^[^\s<>]*[^\s<>:]:$/u;
 
@@ -47,6 +51,7 @@ const LABEL = /^[^\s<>]*[^\s<>:]:$/u;
  * labels in the middle show too ("instruction: <*> input: <*> output:"). The words the texts'
  * payloads share by chance ("the", "of") are left out.
  * @example fieldTemplateOf(["Q: 2+2?\nA:", "Q: capital of France?\nA:"]) // "q: <*> a:"
+ * @example fieldTemplateOf(["Summarize:\n\nThe cat sat.", "Summarize:\n\nRain fell."]) // "summarize: <*>"
  */
 export function fieldTemplateOf(texts: readonly string[], sample = 8): string {
   if (texts.length === 0) return "";
@@ -54,8 +59,8 @@ export function fieldTemplateOf(texts: readonly string[], sample = 8): string {
   const labels = (t: string): string[] => normalizeText(t).split(/\s+/u).filter((w) => LABEL.test(w));
   const common = templateOf(texts.map((t) => labels(t).join(" ")), sample).split(" ").filter((w) => w !== SLOT && w !== "");
   if (common.length === 0) return SLOT;
-  const first = normalizeText(texts[0]).trimStart().split(/\s+/u, 1)[0];
-  return (first === common[0] ? "" : SLOT + " ") + common.join(` ${SLOT} `);
+  const words = normalizeText(texts[0]).trim().split(/\s+/u);
+  return (words[0] === common[0] ? "" : SLOT + " ") + common.join(` ${SLOT} `) + (words[words.length - 1] === common[common.length - 1] ? "" : " " + SLOT);
 }
 
 /** A template with no word at all ("<*>", or empty): grouped on nothing. */

@@ -421,6 +421,15 @@ export class Scratch {
  * that opens such a text is wording too ("question: <*> answer:" is not "context: <*> answer:").
  */
 const FIELD_FIRST = 1, FIELD_LAST = 2;
+/**
+ * A text that opens with a label on a line of its own and does not end in one ("Summarize:\n\n
+ * {P}", "Context:\n{P}"): the label is its wording as a closing label is, a field whose value
+ * follows on the next lines. An organic message may open with a word and a colon ("Quick
+ * question: ..."), but goes on on the same line.
+ */
+const FIELD_OPEN = 4;
+/** In batch, an opening label alone (FIELD_OPEN) is a skeleton from this many texts that open with it on. */
+const OPEN_LABEL_MIN = 5;
 /** The longest label, colon included. */
 const LABEL_MAX = 24;
 
@@ -444,12 +453,12 @@ function labelStart(s: string, e: number): number {
 function fieldFlags(s: string): number {
   let e = s.length - 1;
   while (e >= 0 && isSpace(s.charCodeAt(e))) e--;
-  if (e < 1 || s.charCodeAt(e) !== 58) return 0;
+  if (e < 1 || s.charCodeAt(e) !== 58) return opensWithLabel(s) ? FIELD_OPEN : 0;
   const a = labelStart(s, e);
-  if (a <= 0) return 0; // not a label, or the text is a label alone
+  if (a <= 0) return a < 0 && opensWithLabel(s) ? FIELD_OPEN : 0; // not a label, or the text is a label alone
   let b = a - 1, line = false;
   for (; b >= 0 && isSpace(s.charCodeAt(b)); b--) if (s.charCodeAt(b) === 10) line = true;
-  if (b < 0 || !line) return 0;
+  if (b < 0 || !line) return opensWithLabel(s) ? FIELD_OPEN : 0;
   // the first token: [i, j)
   let i = 0;
   while (isSpace(s.charCodeAt(i))) i++;
@@ -459,13 +468,34 @@ function fieldFlags(s: string): number {
   return FIELD_LAST | (first ? FIELD_FIRST : 0);
 }
 
-/** `fieldFlags` of a raw text (normalized first only when it may end in a label). */
+/** Whether the normalized text `s` opens with a label on a line of its own, with text after it (FIELD_OPEN). */
+function opensWithLabel(s: string): boolean {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  let j = i;
+  while (j < s.length && j - i <= LABEL_MAX && !isSpace(s.charCodeAt(j))) j++;
+  if (j - 1 <= i || j >= s.length || s.charCodeAt(j - 1) !== 58 || labelStart(s, j - 1) !== i) return false;
+  let line = false;
+  for (; j < s.length && isSpace(s.charCodeAt(j)); j++) if (s.charCodeAt(j) === 10) line = true;
+  return line && j < s.length;
+}
+
+/** `fieldFlags` of a raw text (normalized first only when it may end in a label or open with one on a line of its own). */
 function fieldOf(text: string): number {
   let e = text.length - 1;
   while (e >= 0 && text.charCodeAt(e) <= 32) e--;
   if (e < 0) return 0;
   const c = text.charCodeAt(e);
-  return c === 58 || c > 127 ? fieldFlags(normalize(text)) : 0;
+  if (c === 58 || c > 127) return fieldFlags(normalize(text));
+  // (an opening label: a first word that ends in ':' and a line break before the next)
+  let i = 0;
+  while (text.charCodeAt(i) <= 32) i++;
+  let j = i;
+  while (j < e && j - i <= LABEL_MAX && text.charCodeAt(j) > 32) j++;
+  if (j - i > LABEL_MAX || j >= e || text.charCodeAt(j - 1) !== 58) return 0;
+  let line = false;
+  for (; j < e && text.charCodeAt(j) <= 32; j++) if (text.charCodeAt(j) === 10) line = true;
+  return line ? fieldFlags(normalize(text)) : 0;
 }
 
 /**
@@ -1612,6 +1642,26 @@ class Engine {
         }
         fieldWins &&= end >= 0 && end + PIECE_MIN >= n && hi <= lo * LEVEL;
       }
+    } else if ((sc.field & FIELD_OPEN) !== 0 && n >= 2 && (cov[0] < few || cov[0] * 2 <= best)) {
+      // an opening label alone (FIELD_OPEN): the skeleton of a text with no wording after it, or
+      // only phrases of the language, "summarize: <*>"
+      const lv = this.freq(this.bf, mix2(BOS, t[0]) || 1);
+      labelLevel = lv;
+      fieldEmpty = lv >= (this.streaming ? STREAM_LABEL_MIN : Math.max(theta, OPEN_LABEL_MIN));
+      // (in batch, as for a closing label: also a text that is one stretch of text at one level
+      // after the label, far below it, a passage other templates send too)
+      fieldWins = fieldEmpty && !this.streaming && nseg > 0 && segA[0] <= 1 + PIECE_MIN;
+      let lo = Infinity, hi = 0, end = -1;
+      for (let k = 0; k < nseg && fieldWins; k++) {
+        const sk = strength[k];
+        fieldWins = sk < lv * this.o.relativeSupport || (segB[k] - segA[k] >= PAYLOAD_MIN && sk * 2 <= lv);
+        if (end >= 0 && segA[k] - end >= PAYLOAD_MIN) fieldWins = false;
+        end = segB[k];
+        if (segB[k] - segA[k] < PAYLOAD_MIN) continue;
+        if (sk < lo) lo = sk;
+        if (sk > hi) hi = sk;
+      }
+      fieldWins &&= end + PIECE_MIN >= n && hi <= lo * LEVEL;
     }
     // Long texts and texts with a sentence or more of free text in their slots (the payload
     // regime): a long run well below the text's strongest wording is a reused payload, and short
@@ -1734,18 +1784,19 @@ class Engine {
     // floating in the free text before it, each shorter than minWording and at most half as common
     // as the label: "<passage> tl;dr:" whose passage holds "<*> you want to <*> an array of <*>")
     let phrases = fieldEmpty && (sc.field & FIELD_FIRST) === 0 && kept > 0;
+    const open = (sc.field & FIELD_OPEN) !== 0;
     for (let k = 0; k < kept && phrases; k++) {
       const a = et[segA[k]], b = et[segB[k] - 1] + 1;
-      phrases = a > 0 && b < n - 1 && b - a < this.o.minWording && strength[k] * 2 <= labelLevel;
+      phrases = a > (open ? 1 : 0) && b < (open ? n : n - 1) && b - a < this.o.minWording && strength[k] * 2 <= labelLevel;
     }
     if ((fieldWins || (fieldEmpty || sc.wholeField) && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0) || phrases)) {
       // no wording to group on but the text's field labels, or only runs far below them: the
       // labels are its skeleton, "instruction: <*> output:", "<*> tl;dr:", under a hash of their
       // own, so that it meets no skeleton of wording nor any generalisation of one; it has none
       ne = 0; kept = 0;
-      if ((sc.field & FIELD_FIRST) !== 0) { segA[0] = 0; elems[0] = t[0]; et[0] = 0; segB[0] = 1; strength[0] = theta; ne = 1; kept = 1; }
+      if ((sc.field & (FIELD_FIRST | FIELD_OPEN)) !== 0) { segA[0] = 0; elems[0] = t[0]; et[0] = 0; segB[0] = 1; strength[0] = theta; ne = 1; kept = 1; }
       elems[ne] = SLOT; et[ne] = -1; ne++;
-      segA[kept] = ne; elems[ne] = t[n - 1]; et[ne] = n - 1; ne++; segB[kept] = ne; strength[kept] = theta; kept++;
+      if (!open) { segA[kept] = ne; elems[ne] = t[n - 1]; et[ne] = n - 1; ne++; segB[kept] = ne; strength[kept] = theta; kept++; }
       sc.ne = ne;
       sc.nseg = kept;
       sc.fielded = true;
@@ -2378,9 +2429,10 @@ class Engine {
   fieldDisplay(s: string): string[] {
     const sc = this.sc;
     tokenize(s, sc);
-    if ((sc.field & FIELD_LAST) === 0 || sc.n < 2) return this.displaySkeleton(s);
-    const out = (sc.field & FIELD_FIRST) !== 0 ? [tokenText(s, sc, 0)] : [];
-    out.push("<*>", tokenText(s, sc, sc.n - 1));
+    if ((sc.field & (FIELD_LAST | FIELD_OPEN)) === 0 || sc.n < 2) return this.displaySkeleton(s);
+    const out = (sc.field & (FIELD_FIRST | FIELD_OPEN)) !== 0 ? [tokenText(s, sc, 0)] : [];
+    out.push("<*>");
+    if ((sc.field & FIELD_LAST) !== 0) out.push(tokenText(s, sc, sc.n - 1));
     return out;
   }
 
@@ -2404,7 +2456,7 @@ class Engine {
       // its own under the counts of now; a frame group, also without a copy of its skeleton, is
       // no field group and shows its skeleton)
       const rep = textOf(this.gRep[parts[k][0]]);
-      const d = this.streaming && this.fieldGroup(parts[k][0]) && (fieldFlags(rep) & FIELD_LAST) !== 0 ? this.fieldDisplay(rep) : this.displaySkeleton(rep);
+      const d = this.streaming && this.fieldGroup(parts[k][0]) && (fieldFlags(rep) & (FIELD_LAST | FIELD_OPEN)) !== 0 ? this.fieldDisplay(rep) : this.displaySkeleton(rep);
       if (d.every((x) => x === "<*>")) hollow = d;
       else acc = acc === null ? d : lcsMerge(acc, d);
       seen++;

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { initSync, shingles } from "../src/index";
 import { joinLongRuns, cluster, recallBanding } from "../src/cluster";
-import { templateOf, commonPairs, isHollow, wordsIn } from "../src/align";
+import { templateOf, commonPairs, isHollow, wordsIn, isFieldTemplate, fieldTemplateOf } from "../src/align";
 import fc from "fast-check";
 
 beforeAll(() => initSync());
@@ -266,5 +266,34 @@ describe("cluster, template mode: field formats", () => {
     const { labels, clusters } = cluster(base.concat(evaded));
     for (let i = 0; i < 120; i++) expect(labels[i]).toBe(labels[0]);
     expect(clusters[labels[0]].template).toBe("instruction: <*> input: <*> output:");
+  });
+});
+
+describe("field templates", () => {
+  it("closing labels, labels around slots and an opening label alone", () => {
+    expect(isFieldTemplate("<*> tl;dr:")).toBe(true);
+    expect(isFieldTemplate("instruction: <*> output:")).toBe(true);
+    expect(isFieldTemplate("summarize: <*>")).toBe(true);
+    expect(isFieldTemplate("summarize: <*> now")).toBe(false);
+    expect(isFieldTemplate("please summarize: <*>")).toBe(false);
+    expect(isFieldTemplate("<*> summarize:  <*>")).toBe(false);
+    expect(fieldTemplateOf(["Q: 2+2?\nA:", "Q: capital of France?\nA:"])).toBe("q: <*> a:");
+    expect(fieldTemplateOf(["Summarize:\n\nThe cat sat.", "Summarize:\n\nRain fell on the roof."])).toBe("summarize: <*>");
+    expect(fieldTemplateOf(["The cat sat.\n\nTL;DR:", "Rain fell.\n\nTL;DR:"])).toBe("<*> tl;dr:");
+  });
+
+  it("cluster() shows a group of opening-label prompts by its label", () => {
+    const words = "amber basil cedar dune ember fern grove harbor iris jade kelp lotus maple nectar olive pearl quartz reed sage thyme".split(" ");
+    let s = 7;
+    const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
+    const free = () => Array.from({ length: 25 }, () => words[Math.floor(next() * words.length)] + String.fromCharCode(97 + Math.floor(next() * 26))).join(" ");
+    const texts = Array.from({ length: 30 }, () => `Summarize:\n\n${free()}`).concat(Array.from({ length: 30 }, free));
+    const { labels, clusters } = cluster(texts, { mode: "template" });
+    const g = labels[2];
+    // (of 30: one opens with words that another text repeats by chance in this small vocabulary)
+    expect(clusters[g].size).toBeGreaterThanOrEqual(28);
+    expect(clusters[g].template).toBe("summarize: <*>");
+    for (let i = 30; i < 60; i++) expect(labels[i]).not.toBe(g);
+    expect(clusters[g].members.every((i) => i < 30)).toBe(true);
   });
 });
