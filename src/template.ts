@@ -1787,7 +1787,9 @@ class Engine {
     const open = (sc.field & FIELD_OPEN) !== 0;
     for (let k = 0; k < kept && phrases; k++) {
       const a = et[segA[k]], b = et[segB[k] - 1] + 1;
-      phrases = a > (open ? 1 : 0) && b < (open ? n : n - 1) && b - a < this.o.minWording && strength[k] * 2 <= labelLevel;
+      // (in batch, wording of fewer than 2 * minSupport texts is no evidence of a template either,
+      // as for the label above: a passage sent two or three times, "{P}\n\nquestion: {Q}\nanswer:")
+      phrases = !this.streaming && strength[k] < few || a > (open ? 1 : 0) && b < (open ? n : n - 1) && b - a < this.o.minWording && strength[k] * 2 <= labelLevel;
     }
     if ((fieldWins || (fieldEmpty || sc.wholeField) && (kept === 0 || thin && (sc.field & FIELD_FIRST) !== 0) || phrases)) {
       // no wording to group on but the text's field labels, or only runs far below them: the
