@@ -1773,7 +1773,9 @@ class Engine {
       // ("<*> the number of <*>", "<*> event is emitted <*>"): a phrase of the language, not the
       // frame of a template
       const floating = long && kept === 1 && elems[0] === SLOT && elems[ne - 1] === SLOT && statics < this.o.minWording;
-      thin = kept > 0 && (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && statics < n * THIN_COVER));
+      // (and in the payload regime, fewer than 3 static tokens whatever share of the text they
+      // cover: an opener before a short sentence of free text, "quick question: <*>")
+      thin = kept > 0 && (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && (long || statics < n * THIN_COVER)));
       if (retry && !opening && (kept === 0 || thin)) { sc.restoreSegments(nseg); opening = true; continue; }
       break;
     }

@@ -372,6 +372,32 @@ describe("common words are not template wording", () => {
   });
 });
 
+describe("an opener before a short sentence of free text", () => {
+  // "Quick question: <a sentence of its own>" over 6-12 tokens: the two words of the opener cover a
+  // quarter of the text or more, so the share rule alone (THIN_COVER) let them stand as a template;
+  // with five plain words or more in the slot (the payload regime) they are too thin to group on
+  // (prose bench, seed 3: 12 organic prompts in "quick question: <*>")
+  it("the prompts stay apart, batch and streaming; short log lines still group", () => {
+    for (const seed of [121, 122]) {
+      const r = rng(seed);
+      const texts: string[] = [];
+      for (let i = 0; i < 60; i++) texts.push(`Quick question: ${phrase(r, r.int(5, 9))}.`);
+      for (let i = 0; i < 60; i++) texts.push(`Please explain: ${phrase(r, r.int(5, 9))}.`);
+      // (a log template of two words around a variable is a template still)
+      for (let i = 0; i < 30; i++) texts.push(`session opened ${r.int(1000, 9999)}`);
+      const { labels } = mineTemplates(texts);
+      const m = new TemplateMiner();
+      texts.forEach((t, i) => m.add(i, t));
+      for (const [where, of] of [["batch", (i: number) => labels[i]], ["stream", (i: number) => m.groupOf(i)]] as const) {
+        const size = new Map<number, number>();
+        for (let i = 0; i < 120; i++) size.set(of(i), (size.get(of(i)) ?? 0) + 1);
+        expect(Math.max(...size.values()), `${where}, seed ${seed}`).toBeLessThan(5);
+        expect(new Set(texts.slice(120).map((_, i) => of(120 + i))).size, `${where}, seed ${seed}`).toBe(1);
+      }
+    }
+  });
+});
+
 describe("a thin frame around reused passages", () => {
   // "Translate into {language}: {text}" has two words of wording, no more than organic prompts
   // that open alike ("Quick question: ..."); what tells them apart is that its slot holds passages
