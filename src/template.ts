@@ -428,6 +428,14 @@ const FIELD_FIRST = 1, FIELD_LAST = 2;
  * question: ..."), but goes on on the same line.
  */
 const FIELD_OPEN = 4;
+/**
+ * `fieldFlags` bits 3 and up: the tokens of a first line of 2 to LINE_MAX tokens that ends in a
+ * colon, on a line of its own, with text after it ("Translate to German:\n{P}"): an instruction
+ * line that introduces the text below it, as an opening label does. Its words are a template's
+ * wording even when they are fewer than a skeleton needs elsewhere (see `skeletonOf`).
+ */
+const LINE_SHIFT = 3;
+const LINE_MAX = 4;
 /** In batch, an opening label alone (FIELD_OPEN) is a skeleton from this many texts that open with it on. */
 const OPEN_LABEL_MIN = 5;
 /** The longest label, colon included. */
@@ -451,6 +459,30 @@ function labelStart(s: string, e: number): number {
  * FIELD_FIRST when its first token is a label too; 0 otherwise. Reads only the text's ends.
  */
 function fieldFlags(s: string): number {
+  return fieldBits(s) | (lineLabel(s) << LINE_SHIFT);
+}
+
+/** Tokens of the normalized text's first line when it is an instruction line (see LINE_SHIFT), else 0. */
+function lineLabel(s: string): number {
+  let i = 0, tokens = 0;
+  for (;;) {
+    while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== 10) i++;
+    if (i >= s.length || s.charCodeAt(i) === 10) break;
+    const a = i;
+    while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
+    if (++tokens > LINE_MAX) return 0;
+    if (s.charCodeAt(i - 1) === 58 && i - a > 1) {
+      // a colon ends the line's last token: the line must end here, with text on later lines
+      let j = i, line = false;
+      for (; j < s.length && isSpace(s.charCodeAt(j)); j++) if (s.charCodeAt(j) === 10) line = true;
+      return line && j < s.length && tokens >= 2 ? tokens : 0;
+    }
+  }
+  return 0;
+}
+
+/** `fieldFlags` without the line bits. */
+function fieldBits(s: string): number {
   let e = s.length - 1;
   while (e >= 0 && isSpace(s.charCodeAt(e))) e--;
   if (e < 1 || s.charCodeAt(e) !== 58) return opensWithLabel(s) ? FIELD_OPEN : 0;
@@ -487,15 +519,16 @@ function fieldOf(text: string): number {
   if (e < 0) return 0;
   const c = text.charCodeAt(e);
   if (c === 58 || c > 127) return fieldFlags(normalize(text));
-  // (an opening label: a first word that ends in ':' and a line break before the next)
-  let i = 0;
-  while (text.charCodeAt(i) <= 32) i++;
-  let j = i;
-  while (j < e && j - i <= LABEL_MAX && text.charCodeAt(j) > 32) j++;
-  if (j - i > LABEL_MAX || j >= e || text.charCodeAt(j - 1) !== 58) return 0;
-  let line = false;
-  for (; j < e && text.charCodeAt(j) <= 32; j++) if (text.charCodeAt(j) === 10) line = true;
-  return line ? fieldFlags(normalize(text)) : 0;
+  // (an opening label or an instruction line: a first line that ends in ':' and a line break,
+  // within the first LINE_MAX words)
+  let j = 0, words = 0, prev = 32;
+  for (; j < e && words <= LINE_MAX; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 10) return prev === 58 ? fieldFlags(normalize(text)) : 0;
+    if (c > 32 && prev <= 32) words++;
+    if (c > 32 || prev !== 58) prev = c;
+  }
+  return 0;
 }
 
 /**
@@ -1776,6 +1809,9 @@ class Engine {
       // (and in the payload regime, fewer than 3 static tokens whatever share of the text they
       // cover: an opener before a short sentence of free text, "quick question: <*>")
       thin = kept > 0 && (floating || (n > 16 && statics < this.o.minWording) || (statics < 3 && (long || statics < n * THIN_COVER)));
+      // (an instruction line that opens the text, "translate to german:\n<*>", is wording however
+      // short: the skeleton is the line's opening words, which all its variants share)
+      if (thin && this.streaming && kept === 1 && et[segA[0]] === 0 && et[segB[0] - 1] < (sc.field >>> LINE_SHIFT) && statics >= 2 && elems[ne - 1] === SLOT) thin = false;
       if (retry && !opening && (kept === 0 || thin)) { sc.restoreSegments(nseg); opening = true; continue; }
       break;
     }
