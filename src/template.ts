@@ -459,38 +459,44 @@ function labelStart(s: string, e: number): number {
  * FIELD_FIRST when its first token is a label too; 0 otherwise. Reads only the text's ends.
  */
 function fieldFlags(s: string): number {
-  return fieldBits(s) | (lineLabel(s) << LINE_SHIFT);
+  const line = openingLine(s);
+  return fieldBits(s, line === 1) | (line >= 2 ? line << LINE_SHIFT : 0);
 }
 
-/** Tokens of the normalized text's first line when it is an instruction line (see LINE_SHIFT), else 0. */
-function lineLabel(s: string): number {
+/**
+ * Tokens of the normalized text's first line when it ends in a colon, on a line of its own, with
+ * text after it, and has at most LINE_MAX tokens (one token only when it is a label: FIELD_OPEN;
+ * 2 or more: an instruction line, see LINE_SHIFT); 0 otherwise.
+ */
+function openingLine(s: string): number {
   let i = 0, tokens = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
   for (;;) {
     while (i < s.length && isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== 10) i++;
-    if (i >= s.length || s.charCodeAt(i) === 10) break;
+    if (i >= s.length || s.charCodeAt(i) === 10) return 0;
     const a = i;
     while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
     if (++tokens > LINE_MAX) return 0;
-    if (s.charCodeAt(i - 1) === 58 && i - a > 1) {
-      // a colon ends the line's last token: the line must end here, with text on later lines
-      let j = i, line = false;
-      for (; j < s.length && isSpace(s.charCodeAt(j)); j++) if (s.charCodeAt(j) === 10) line = true;
-      return line && j < s.length && tokens >= 2 ? tokens : 0;
-    }
+    if (s.charCodeAt(i - 1) !== 58 || i - a < 2) continue;
+    // a colon ends the token: the line must end here, with text on later lines
+    let j = i, line = false;
+    for (; j < s.length && isSpace(s.charCodeAt(j)); j++) if (s.charCodeAt(j) === 10) line = true;
+    if (!line || j >= s.length) return 0;
+    return tokens > 1 || labelStart(s, i - 1) === a ? tokens : 0;
   }
-  return 0;
 }
 
-/** `fieldFlags` without the line bits. */
-function fieldBits(s: string): number {
+/** `fieldFlags` without the line bits (`open`: the text opens with a label on a line of its own). */
+function fieldBits(s: string, open: boolean): number {
+  const opening = open ? FIELD_OPEN : 0;
   let e = s.length - 1;
   while (e >= 0 && isSpace(s.charCodeAt(e))) e--;
-  if (e < 1 || s.charCodeAt(e) !== 58) return opensWithLabel(s) ? FIELD_OPEN : 0;
+  if (e < 1 || s.charCodeAt(e) !== 58) return opening;
   const a = labelStart(s, e);
-  if (a <= 0) return a < 0 && opensWithLabel(s) ? FIELD_OPEN : 0; // not a label, or the text is a label alone
+  if (a <= 0) return a < 0 ? opening : 0; // not a label, or the text is a label alone
   let b = a - 1, line = false;
   for (; b >= 0 && isSpace(s.charCodeAt(b)); b--) if (s.charCodeAt(b) === 10) line = true;
-  if (b < 0 || !line) return opensWithLabel(s) ? FIELD_OPEN : 0;
+  if (b < 0 || !line) return opening;
   // the first token: [i, j)
   let i = 0;
   while (isSpace(s.charCodeAt(i))) i++;
@@ -498,18 +504,6 @@ function fieldBits(s: string): number {
   while (j <= b && !isSpace(s.charCodeAt(j))) j++;
   const first = j - 1 > i && j <= b && s.charCodeAt(j - 1) === 58 && labelStart(s, j - 1) === i;
   return FIELD_LAST | (first ? FIELD_FIRST : 0);
-}
-
-/** Whether the normalized text `s` opens with a label on a line of its own, with text after it (FIELD_OPEN). */
-function opensWithLabel(s: string): boolean {
-  let i = 0;
-  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-  let j = i;
-  while (j < s.length && j - i <= LABEL_MAX && !isSpace(s.charCodeAt(j))) j++;
-  if (j - 1 <= i || j >= s.length || s.charCodeAt(j - 1) !== 58 || labelStart(s, j - 1) !== i) return false;
-  let line = false;
-  for (; j < s.length && isSpace(s.charCodeAt(j)); j++) if (s.charCodeAt(j) === 10) line = true;
-  return line && j < s.length;
 }
 
 /** `fieldFlags` of a raw text (normalized first only when it may end in a label or open with one on a line of its own). */
@@ -521,12 +515,12 @@ function fieldOf(text: string): number {
   if (c === 58 || c > 127) return fieldFlags(normalize(text));
   // (an opening label or an instruction line: a first line that ends in ':' and a line break,
   // within the first LINE_MAX words)
-  let j = 0, words = 0, prev = 32;
-  for (; j < e && words <= LINE_MAX; j++) {
+  let words = 0, prev = 32, colon = false; // (colon: the last character that is not a space is ':')
+  for (let j = 0; j < e && words <= LINE_MAX; j++) {
     const c = text.charCodeAt(j);
-    if (c === 10) return prev === 58 ? fieldFlags(normalize(text)) : 0;
-    if (c > 32 && prev <= 32) words++;
-    if (c > 32 || prev !== 58) prev = c;
+    if (c === 10) return colon ? fieldFlags(normalize(text)) : 0;
+    if (c > 32) { if (prev <= 32) words++; colon = c === 58; }
+    prev = c;
   }
   return 0;
 }
@@ -1573,6 +1567,35 @@ class Engine {
     return marked;
   }
 
+  /** Field labels: whether every run of the scratch text is far below the labels' level lv (see `skeletonOf`). */
+  private belowLabels(nseg: number, lv: number): boolean {
+    const sc = this.sc, segA = sc.segStart, segB = sc.segEnd, strength = sc.strength;
+    for (let k = 0; k < nseg; k++) {
+      const sk = strength[k];
+      if (!(sk < lv * this.o.relativeSupport || (segB[k] - segA[k] >= PAYLOAD_MIN && sk * 2 <= lv))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Field labels: whether the runs of the scratch text are one stretch of text at one level that
+   * reaches its end (within PIECE_MIN tokens), with no gap that could hold a payload slot (a short
+   * run from token `from` on is a phrase of the language and has no level of its own: 1 after a
+   * text's start, 0 after an opening label).
+   */
+  private oneStretch(nseg: number, from: number): boolean {
+    const sc = this.sc, segA = sc.segStart, segB = sc.segEnd, strength = sc.strength;
+    let lo = Infinity, hi = 0, end = -1;
+    for (let k = 0; k < nseg; k++) {
+      if (end >= 0 && segA[k] - end >= PAYLOAD_MIN) return false;
+      end = segB[k];
+      if (segA[k] >= from && segB[k] - segA[k] < PAYLOAD_MIN) continue;
+      if (strength[k] < lo) lo = strength[k];
+      if (strength[k] > hi) hi = strength[k];
+    }
+    return end >= 0 && end + PIECE_MIN >= sc.n && hi <= lo * LEVEL;
+  }
+
   /**
    * The support of the scratch text's field labels (see `fieldFlags`): how many texts end with its
    * last token, and, when it opens with a label, the fewer that open with its first.
@@ -1648,11 +1671,7 @@ class Engine {
     if ((sc.field & FIELD_LAST) !== 0 && n >= 2 + (sc.field & FIELD_FIRST) && alone) {
       const lv = this.fieldLevel();
       labelLevel = lv;
-      fieldWins = lv >= theta;
-      for (let k = 0; k < nseg && fieldWins; k++) {
-        const sk = strength[k];
-        fieldWins = sk < lv * this.o.relativeSupport || (segB[k] - segA[k] >= PAYLOAD_MIN && sk * 2 <= lv);
-      }
+      fieldWins = lv >= theta && this.belowLabels(nseg, lv);
       if ((sc.field & FIELD_FIRST) !== 0) fieldEmpty = true;
       else if (this.streaming) {
         // (in a stream, a closing label alone is the skeleton of a text with no wording at all, or
@@ -1665,15 +1684,7 @@ class Engine {
       }
       else {
         fieldEmpty = true;
-        let lo = Infinity, hi = 0, end = -1;
-        for (let k = 0; k < nseg && fieldWins; k++) {
-          if (end >= 0 && segA[k] - end >= PAYLOAD_MIN) fieldWins = false;
-          end = segB[k];
-          if (segA[k] > 0 && segB[k] - segA[k] < PAYLOAD_MIN) continue;
-          if (strength[k] < lo) lo = strength[k];
-          if (strength[k] > hi) hi = strength[k];
-        }
-        fieldWins &&= end >= 0 && end + PIECE_MIN >= n && hi <= lo * LEVEL;
+        fieldWins &&= this.oneStretch(nseg, 1);
       }
     } else if ((sc.field & FIELD_OPEN) !== 0 && n >= 2 && (cov[0] < few || cov[0] * 2 <= best)) {
       // an opening label alone (FIELD_OPEN): the skeleton of a text with no wording after it, or
@@ -1683,18 +1694,7 @@ class Engine {
       fieldEmpty = lv >= (this.streaming ? STREAM_LABEL_MIN : Math.max(theta, OPEN_LABEL_MIN));
       // (in batch, as for a closing label: also a text that is one stretch of text at one level
       // after the label, far below it, a passage other templates send too)
-      fieldWins = fieldEmpty && !this.streaming && nseg > 0 && segA[0] <= 1 + PIECE_MIN;
-      let lo = Infinity, hi = 0, end = -1;
-      for (let k = 0; k < nseg && fieldWins; k++) {
-        const sk = strength[k];
-        fieldWins = sk < lv * this.o.relativeSupport || (segB[k] - segA[k] >= PAYLOAD_MIN && sk * 2 <= lv);
-        if (end >= 0 && segA[k] - end >= PAYLOAD_MIN) fieldWins = false;
-        end = segB[k];
-        if (segB[k] - segA[k] < PAYLOAD_MIN) continue;
-        if (sk < lo) lo = sk;
-        if (sk > hi) hi = sk;
-      }
-      fieldWins &&= end + PIECE_MIN >= n && hi <= lo * LEVEL;
+      fieldWins = fieldEmpty && !this.streaming && nseg > 0 && segA[0] <= 1 + PIECE_MIN && this.belowLabels(nseg, lv) && this.oneStretch(nseg, 0);
     }
     // Long texts and texts with a sentence or more of free text in their slots (the payload
     // regime): a long run well below the text's strongest wording is a reused payload, and short
