@@ -516,7 +516,9 @@ function fieldOf(text: string): number {
   // (an opening label or an instruction line: a first line that ends in ':' and a line break,
   // within the first LINE_MAX words)
   let words = 0, prev = 32, colon = false; // (colon: the last character that is not a space is ':')
-  for (let j = 0; j < e && words <= LINE_MAX; j++) {
+  let j0 = 0;
+  while (j0 < e && text.charCodeAt(j0) <= 32) j0++; // (blank lines before the first line, as `openingLine`)
+  for (let j = j0; j < e && words <= LINE_MAX; j++) {
     const c = text.charCodeAt(j);
     if (c === 10) return colon ? fieldFlags(normalize(text)) : 0;
     if (c > 32) { if (prev <= 32) words++; colon = c === 58; }

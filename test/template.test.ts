@@ -906,6 +906,18 @@ describe("an opening label on a line of its own", () => {
       expect(m.template(h)).toBe("summarize: <*>");
     }
   });
+
+  it("blank lines before the label change nothing, batch and streaming", () => {
+    const r = rng(103);
+    const texts = Array.from({ length: 60 }, (_, i) => `${i % 2 === 1 ? "\n\n" : ""}Summarize:\n\n${phrase(r, r.int(20, 40))}`);
+    const { labels, templates } = mineTemplates(texts);
+    expect(new Set(labels).size).toBe(1);
+    expect(templates[labels[0]]).toBe("summarize: <*>");
+    const m = new TemplateMiner();
+    texts.forEach((t, i) => m.add(i, t));
+    // (after the first 16, which come before the label has opened 16 texts, both kinds join one group)
+    expect(new Set(texts.slice(20).map((_, i) => m.groupOf(20 + i))).size).toBe(1);
+  });
 });
 
 describe("a long instruction after an opener other templates share", () => {
