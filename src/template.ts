@@ -1605,8 +1605,13 @@ class Engine {
   private fieldLevel(): number {
     const sc = this.sc, t = sc.toks, n = sc.n;
     let c = this.freq(this.bf, mix2(t[n - 1], EOS) || 1);
-    if ((sc.field & FIELD_FIRST) !== 0) c = Math.min(c, this.freq(this.bf, mix2(BOS, t[0]) || 1));
+    if ((sc.field & FIELD_FIRST) !== 0) c = Math.min(c, this.openingLevel());
     return c;
+  }
+
+  /** How many texts open with the scratch text's first token (the support of an opening label). */
+  private openingLevel(): number {
+    return this.freq(this.bf, mix2(BOS, this.sc.toks[0]) || 1);
   }
 
   /** Texts whose skeleton is exactly group g's (its own, before any merge), or 0 for a group without one. */
@@ -1691,7 +1696,7 @@ class Engine {
     } else if ((sc.field & FIELD_OPEN) !== 0 && n >= 2 && (cov[0] < few || cov[0] * 2 <= best)) {
       // an opening label alone (FIELD_OPEN): the skeleton of a text with no wording after it, or
       // only phrases of the language, "summarize: <*>"
-      const lv = this.freq(this.bf, mix2(BOS, t[0]) || 1);
+      const lv = this.openingLevel();
       labelLevel = lv;
       fieldEmpty = lv >= (this.streaming ? STREAM_LABEL_MIN : Math.max(theta, OPEN_LABEL_MIN));
       // (in batch, as for a closing label: also a text that is one stretch of text at one level
