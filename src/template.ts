@@ -657,29 +657,40 @@ function bigramsOf(t: Uint32Array, a: number, n: number, b: Uint32Array): void {
 /**
  * LSD radix sort of a block of keys by their top 22 bits (two passes of 11 bits), optionally with
  * their indexes, so that a batch of table or filter accesses sweeps memory in address order.
+ * With the kernel loaded, blocks of KERNEL_SORT_MIN keys or more are sorted there (`minerSort`,
+ * assembly/miner.ts: the same passes, so the same order); the arrays it returns are then views of
+ * the kernel's memory, valid until the next kernel call.
  */
 export class Partition {
-  keys = new Uint32Array(1 << 16);
-  outIdx = new Int32Array(1 << 16);
-  private tk = new Uint32Array(1 << 16);
-  private ti = new Int32Array(1 << 16);
+  /** The indexes of the keys last sorted `withIdx`, in their sorted order. */
+  outIdx: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** `runs`: the distinct keys of the block last sorted and the length of each run. */
+  runKeys: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  runCounts: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private keys = new Uint32Array(0);
+  private idx = new Int32Array(0);
+  private tk = new Uint32Array(0);
+  private ti = new Int32Array(0);
   private readonly hist = new Int32Array(2049);
   private readonly hist2 = new Int32Array(2049);
-  /** `countBlock`'s distinct keys of a sorted block and their counts. */
-  runKeys = new Uint32Array(1 << 16);
-  runCounts = new Int32Array(1 << 16);
-  ensure(n: number): void {
+  private ensure(n: number): void {
     if (n <= this.keys.length) return;
-    let c = this.keys.length;
+    let c = Math.max(1 << 16, this.keys.length);
     while (c < n) c *= 2;
-    this.keys = new Uint32Array(c); this.outIdx = new Int32Array(c);
+    this.keys = new Uint32Array(c); this.idx = new Int32Array(c);
     this.tk = new Uint32Array(c); this.ti = new Int32Array(c);
-    this.runKeys = new Uint32Array(c); this.runCounts = new Int32Array(c);
   }
-  /** Keys [0, n) in order of their top 22 bits into `this.keys` (their indexes into `outIdx` when withIdx). */
-  sort(keys: Uint32Array, withIdx: boolean, n: number): Uint32Array {
+  /** Keys [0, n) in order of their top 22 bits (their indexes into `outIdx` when withIdx). */
+  sort(keys: Uint32Array, withIdx: boolean, n: number, k: Kernel | null = loadedKernel()): Uint32Array {
+    if (k !== null && n >= KERNEL_SORT_MIN) {
+      const at = this.toKernel(k, keys, n);
+      k.raw.minerSort(at, n, withIdx ? 1 : 0, 0);
+      const w = at >>> 2;
+      if (withIdx) this.outIdx = k.i32.subarray(w + 3 * n, w + 4 * n);
+      return k.u32.subarray(w, w + n);
+    }
     this.ensure(n);
-    const h = this.hist, h2 = this.hist2, tk = this.tk, ti = this.ti, out = this.keys, oi = this.outIdx;
+    const h = this.hist, h2 = this.hist2, tk = this.tk, ti = this.ti, out = this.keys, oi = this.idx;
     // both passes' histograms in one read of the keys
     h.fill(0); h2.fill(0);
     for (let i = 0; i < n; i++) { const k = keys[i]; h[((k >>> 10) & 2047) + 1]++; h2[(k >>> 21) + 1]++; }
@@ -690,9 +701,45 @@ export class Partition {
     // pass 2: bits 21..31 into out/oi (stable, so the order by bits 10..31 holds)
     if (withIdx) for (let i = 0; i < n; i++) { const k = tk[i], d = h2[k >>> 21]++; out[d] = k; oi[d] = ti[i]; }
     else for (let i = 0; i < n; i++) { const k = tk[i]; out[h2[k >>> 21]++] = k; }
-    return out;
+    if (withIdx) this.outIdx = oi.subarray(0, n);
+    return out.subarray(0, n);
+  }
+  /**
+   * `sort`, then each run of equal adjacent keys folded into one: the distinct keys into
+   * `runKeys`, the length of each run into `runCounts`; returns the number of runs.
+   */
+  runs(keys: Uint32Array, n: number, k: Kernel | null = loadedKernel()): number {
+    if (k !== null && n >= KERNEL_SORT_MIN) {
+      const at = this.toKernel(k, keys, n);
+      const nr = k.raw.minerSort(at, n, 0, 1), w = at >>> 2;
+      this.runKeys = k.u32.subarray(w, w + nr);
+      this.runCounts = k.i32.subarray(w + n, w + n + nr);
+      return nr;
+    }
+    const pk = this.sort(keys, false, n, null);
+    // (in place: run j is written at or before its first key)
+    const rc = this.ti;
+    let nr = 0;
+    for (let j = 0; j < n;) {
+      const key = pk[j];
+      let e = j + 1;
+      while (e < n && pk[e] === key) e++;
+      pk[nr] = key; rc[nr++] = e - j;
+      j = e;
+    }
+    this.runKeys = pk.subarray(0, nr);
+    this.runCounts = rc.subarray(0, nr);
+    return nr;
+  }
+  /** Copies keys [0, n) to the kernel's INPUT, with room for `minerSort`; returns their address. */
+  private toKernel(k: Kernel, keys: Uint32Array, n: number): number {
+    k.ensureInput(16 * n + 2 * 2049 * 4);
+    k.u32.set(keys.subarray(0, n), k.INPUT >>> 2);
+    return k.INPUT;
   }
 }
+/** Fewer keys than this are sorted in JavaScript (a kernel call and two copies cost more there). */
+const KERNEL_SORT_MIN = 4096;
 
 /** Growable Uint32 buffer. */
 export class Buf {
@@ -968,19 +1015,15 @@ function kernelKeys(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: number, 
  * on Modern Hardware", IEEE TKDE 2002, radix clustering).
  */
 export function countBlock(seen: SeenFilter, m: U32Map, keys: Uint32Array, n: number, part: Partition): void {
-  const pk = part.sort(keys, false, n);
   // Equal keys are (nearly always) adjacent after the sort: a run of r of them is tested once and
   // counted r times, or r - 1 when the filter had not seen it; exactly what testing each would give,
   // since only a key's first test changes the filter. (Template wording repeats within a block.)
-  const rk = part.runKeys, rc = part.runCounts;
+  // (the runs that still count are compacted in place)
+  const runs = part.runs(keys, n), rk = part.runKeys, rc = part.runCounts;
   let nr = 0;
-  for (let j = 0; j < n;) {
-    const k = pk[j];
-    let e = j + 1;
-    while (e < n && pk[e] === k) e++;
-    const c = seen.testSet(k) ? e - j : e - j - 1;
+  for (let j = 0; j < runs; j++) {
+    const k = rk[j], c = seen.testSet(k) ? rc[j] : rc[j] - 1;
     if (c > 0) { rk[nr] = k; rc[nr++] = c; }
-    j = e;
   }
   // (room for the share of the runs that were new keys in the last block, and a quarter more:
   // reserving for every run doubled the 2-gram table at 1M prompts to 2^24 slots for 3.6M keys,

@@ -2,8 +2,8 @@
 // one it copies (tokenizeText in src/template.ts): the same token hashes and counts for every text.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { initSync } from "../src/kernel.js";
-import { tokenizeForTest, blockKeysForTest, blockSupportsForTest, packTexts, tokenizeBlock, Buf, Scratch } from "../src/template.js";
+import { initSync, loadedKernel } from "../src/kernel.js";
+import { tokenizeForTest, blockKeysForTest, blockSupportsForTest, packTexts, tokenizeBlock, Buf, Scratch, Partition } from "../src/template.js";
 
 initSync();
 
@@ -156,4 +156,48 @@ describe("tokenizeBlock over packed texts", () => {
     expect(Array.from(counts)).toEqual(Array.from(plain.counts));
     expect(Array.from(out.a.subarray(0, out.n))).toEqual(Array.from(plain.toks));
   });
+});
+
+describe("minerSort (WebAssembly) agrees with Partition's TypeScript radix sort", () => {
+  /** Keys with few distinct top-22-bit prefixes and repeats, so that stability and runs matter. */
+  function keysOf(n: number, seed: number, distinct: number): Uint32Array {
+    const pool = new Uint32Array(distinct);
+    let s = seed >>> 0;
+    const next = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s; };
+    // pairs of keys that share their top 22 bits and differ below, so equal keys can interleave
+    for (let i = 0; i < distinct; i++) pool[i] = i % 2 === 1 ? (pool[i - 1] ^ (1 + (next() & 1023))) >>> 0 : next() || 1;
+    const keys = new Uint32Array(n);
+    for (let i = 0; i < n; i++) keys[i] = pool[next() % distinct];
+    return keys;
+  }
+  for (const [n, distinct] of [[4096, 50], [10_000, 3000], [70_000, 70_000], [200_000, 5000]] as const) {
+    it(`${n} keys of ${distinct} values: the same order, indexes and runs`, () => {
+      const keys = keysOf(n, n + distinct, distinct);
+      const kernel = loadedKernel();
+      expect(kernel).not.toBeNull();
+      const a = new Partition(), b = new Partition();
+      const ka = Array.from(a.sort(keys, true, n, kernel)), ia = Array.from(a.outIdx);
+      const kb = Array.from(b.sort(keys, true, n, null)), ib = Array.from(b.outIdx);
+      expect(ka).toEqual(kb);
+      expect(ia).toEqual(ib);
+      // sorted by the top 22 bits, and stable: equal prefixes keep input order
+      for (let i = 1; i < n; i++) {
+        expect(kb[i - 1] >>> 10 <= kb[i] >>> 10).toBe(true);
+        if (kb[i - 1] >>> 10 === kb[i] >>> 10) expect(ib[i - 1] < ib[i]).toBe(true);
+      }
+      for (let i = 0; i < n; i++) expect(kb[i]).toBe(keys[ib[i]]);
+      const viaKernel = a.sort(keys, false, n, kernel);
+      expect(viaKernel.buffer).toBe(kernel!.exports.memory.buffer); // (sorted in the kernel indeed)
+      expect(Array.from(viaKernel)).toEqual(kb);
+      const ra = a.runs(keys, n, kernel), rb = b.runs(keys, n, null);
+      expect(ra).toBe(rb);
+      expect(Array.from(a.runKeys)).toEqual(Array.from(b.runKeys));
+      expect(Array.from(a.runCounts)).toEqual(Array.from(b.runCounts));
+      let total = 0;
+      for (let j = 0; j < rb; j++) total += b.runCounts[j];
+      expect(total).toBe(n);
+      // the keys passed in are left as they were
+      expect(Array.from(keys)).toEqual(Array.from(keysOf(n, n + distinct, distinct)));
+    });
+  }
 });
