@@ -373,8 +373,9 @@ export function minerSpecific(counts: usize, docs: i32, toks: usize, gc: usize, 
 
 // The batch miner's radix sort (`Partition` in src/template.ts): the same LSD sort of a block's
 // keys by their top 22 bits, two stable counting passes of 11 bits (bits 10..20, then 21..31),
-// both histograms in one read of the keys; Knuth, TAOCP vol. 3, 5.2.5 (radix sorting). JavaScript
-// spent about 14 ns a key on it for a block of 2.5M keys, this about 10 including the copies.
+// both histograms in one read of the keys; Knuth, TAOCP vol. 3, 5.2.5 (radix sorting). Here it
+// runs without JavaScript's bounds checks and typed-array dispatch (README, "Speed": the 1M
+// template run before and after it moved here).
 
 /** Bytes `minerSort` needs at `at` for n keys: the keys, three scratch words a key, two histograms. */
 @inline function histAt(at: usize, n: i32): usize { return at + (<usize>n << 4); }
@@ -384,7 +385,8 @@ export function minerSpecific(counts: usize, docs: i32, toks: usize, gc: usize, 
  * regions of n words (`tk`, `ti`, `oi`) and 2 x 2049 words of histograms. Afterwards the sorted
  * keys are at `at`; with `withIdx`, the input index of each at `oi` (at + 12n). With `runs`,
  * equal adjacent keys are then folded into runs: the distinct keys at `at`, the length of each
- * run at `at + 4n` (returns the number of runs); else returns n.
+ * run at `at + 4n` (returns the number of runs; the indexes at `oi` stay one per key); else
+ * returns n.
  */
 export function minerSort(at: usize, n: i32, withIdx: bool, runs: bool): i32 {
   const tk = at + (<usize>n << 2), ti = at + (<usize>n << 3), oi = at + <usize>n * 12;
@@ -445,4 +447,18 @@ export function minerSort(at: usize, n: i32, withIdx: bool, runs: bool): i32 {
     j = e;
   }
   return nr;
+}
+
+/**
+ * After `minerSort` with `withIdx` and `runs` over n keys at `at`: the caller has replaced each of
+ * the `nr` run keys at `at` by a value; writes that value for every key of the run at its input
+ * index, into `at + 8n` (n words). (`lookupBlock`: one table lookup a run, the scatter here.)
+ */
+export function minerScatter(at: usize, n: i32, nr: i32): void {
+  const len = at + (<usize>n << 2), out = at + (<usize>n << 3), oi = at + <usize>n * 12;
+  let j: usize = 0;
+  for (let r = 0; r < nr; r++) {
+    const v = load<i32>(at + (<usize>r << 2)), e = j + <usize>load<i32>(len + (<usize>r << 2));
+    for (; j < e; j++) store<i32>(out + (<usize>load<i32>(oi + (j << 2)) << 2), v);
+  }
 }

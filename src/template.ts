@@ -673,6 +673,8 @@ export class Partition {
   private ti = new Int32Array(0);
   private readonly hist = new Int32Array(2049);
   private readonly hist2 = new Int32Array(2049);
+  /** The kernel call behind the last `runs` (null: sorted here). */
+  private last: { k: Kernel; at: number; n: number; nr: number } | null = null;
   private ensure(n: number): void {
     if (n <= this.keys.length) return;
     let c = Math.max(1 << 16, this.keys.length);
@@ -706,17 +708,20 @@ export class Partition {
   }
   /**
    * `sort`, then each run of equal adjacent keys folded into one: the distinct keys into
-   * `runKeys`, the length of each run into `runCounts`; returns the number of runs.
+   * `runKeys`, the length of each run into `runCounts`; returns the number of runs. With
+   * `withIdx`, `outIdx` holds the input index of every key in sorted order, for `scatter`.
    */
-  runs(keys: Uint32Array, n: number, k: Kernel | null = loadedKernel()): number {
+  runs(keys: Uint32Array, n: number, withIdx = false, k: Kernel | null = loadedKernel()): number {
     if (k !== null && n >= KERNEL_SORT_MIN) {
       const at = this.toKernel(k, keys, n);
-      const nr = k.raw.minerSort(at, n, 0, 1), w = at >>> 2;
+      const nr = k.raw.minerSort(at, n, withIdx ? 1 : 0, 1), w = at >>> 2;
       this.runKeys = k.u32.subarray(w, w + nr);
       this.runCounts = k.i32.subarray(w + n, w + n + nr);
+      if (withIdx) this.outIdx = k.i32.subarray(w + 3 * n, w + 4 * n);
+      this.last = { k, at, n, nr };
       return nr;
     }
-    const pk = this.sort(keys, false, n, null);
+    const pk = this.sort(keys, withIdx, n, null);
     // (in place: run j is written at or before its first key)
     const rc = this.ti;
     let nr = 0;
@@ -729,7 +734,26 @@ export class Partition {
     }
     this.runKeys = pk.subarray(0, nr);
     this.runCounts = rc.subarray(0, nr);
+    this.last = null;
     return nr;
+  }
+  /**
+   * After `runs(keys, n, true)`, whose run keys the caller has replaced by values: `out[i]` = the
+   * value of the run of keys[i], for every i < n.
+   */
+  scatter(out: Int32Array): void {
+    const l = this.last;
+    if (l !== null) {
+      l.k.raw.minerScatter(l.at, l.n, l.nr);
+      const w = (l.at >>> 2) + 2 * l.n;
+      out.set(l.k.i32.subarray(w, w + l.n));
+      return;
+    }
+    const v = this.runKeys, len = this.runCounts, pi = this.outIdx;
+    for (let r = 0, j = 0; r < v.length; r++) {
+      const f = v[r];
+      for (const e = j + len[r]; j < e; j++) out[pi[j]] = f;
+    }
   }
   /** Copies keys [0, n) to the kernel's INPUT, with room for `minerSort`; returns their address. */
   private toKernel(k: Kernel, keys: Uint32Array, n: number): number {
@@ -1046,12 +1070,10 @@ function batchFreq(m: U32Map, k: number): number {
 
 /** `out[i] = batch frequency of keys[i]` for a block, looked up in top-bits order. */
 function lookupBlock(m: U32Map, keys: Uint32Array, n: number, out: Int32Array, part: Partition): void {
-  const pk = part.sort(keys, true, n), pi = part.outIdx;
-  // (one lookup per run of equal keys, as in countBlock)
-  for (let j = 0; j < n;) {
-    const k = pk[j], f = batchFreq(m, k);
-    do out[pi[j++]] = f; while (j < n && pk[j] === k);
-  }
+  // (one lookup per run of equal keys, as in countBlock; the frequency replaces the run's key)
+  const nr = part.runs(keys, n, true), rk = part.runKeys;
+  for (let r = 0; r < nr; r++) rk[r] = batchFreq(m, rk[r]);
+  part.scatter(out);
 }
 
 /**

@@ -171,7 +171,7 @@ describe("minerSort (WebAssembly) agrees with Partition's TypeScript radix sort"
     return keys;
   }
   for (const [n, distinct] of [[4096, 50], [10_000, 3000], [70_000, 70_000], [200_000, 5000]] as const) {
-    it(`${n} keys of ${distinct} values: the same order, indexes and runs`, () => {
+    it(`${n} keys of ${distinct} values: the same order, indexes, runs and scatter`, () => {
       const keys = keysOf(n, n + distinct, distinct);
       const kernel = loadedKernel();
       expect(kernel).not.toBeNull();
@@ -196,6 +196,16 @@ describe("minerSort (WebAssembly) agrees with Partition's TypeScript radix sort"
       let total = 0;
       for (let j = 0; j < rb; j++) total += b.runCounts[j];
       expect(total).toBe(n);
+      // runs with indexes, then a value a run written back to every key's input position
+      for (const [part, kern] of [[a, kernel], [b, null]] as const) {
+        const nr = part.runs(keys, n, true, kern);
+        expect(nr).toBe(rb);
+        for (let r = 0; r < nr; r++) part.runKeys[r] = (part.runKeys[r] % 1000) + 1;
+        const out = new Int32Array(n + 7).fill(-1);
+        part.scatter(out);
+        for (let i = 0; i < n; i++) if (out[i] !== (keys[i] % 1000) + 1) expect([i, out[i]]).toEqual([i, (keys[i] % 1000) + 1]);
+        expect(Array.from(out.subarray(n))).toEqual(new Array(7).fill(-1));
+      }
       // the keys passed in are left as they were
       expect(Array.from(keys)).toEqual(Array.from(keysOf(n, n + distinct, distinct)));
     });
