@@ -190,6 +190,8 @@ export class Kernel {
 }
 
 let active: Kernel | null = null;
+/** The compiled module behind `active` (for `privateKernel`). */
+let activeModule: WebAssembly.Module | null = null;
 let pending: Promise<void> | null = null;
 
 /** Options of `init` / `initSync`. */
@@ -230,6 +232,7 @@ export function init(opts?: InitOptions): Promise<void> {
     const module = await WebAssembly.compile(bytes);
     const { exports } = await instantiate<KernelExports & Record<string, unknown>>(module, {});
     active = new Kernel(exports, simd);
+    activeModule = module;
   })();
   pending = p.finally(() => { if (pending === p) pending = null; });
   return p;
@@ -246,6 +249,20 @@ export function initSync(opts?: InitOptions): void {
   const module = new WebAssembly.Module(bytes);
   const { exports } = instantiateSync<KernelExports & Record<string, unknown>>(module, {});
   active = new Kernel(exports, simd);
+  activeModule = module;
+}
+
+/**
+ * A kernel instance of its own (the loaded build, fresh memory), or null before `init`: for work
+ * whose buffers should go once it ends. WebAssembly memory never shrinks, so the batch miner's
+ * sorts (`Partition` in template.ts, up to 16 bytes a key of a block) would otherwise keep the
+ * shared kernel's memory at their largest block for the life of the process. The module is
+ * compiled already; instantiating it again is quick (27 KB of code).
+ */
+export function privateKernel(): Kernel | null {
+  if (active === null || activeModule === null) return null;
+  const { exports } = instantiateSync<KernelExports & Record<string, unknown>>(activeModule, {});
+  return new Kernel(exports, active.simd);
 }
 
 /** The loaded kernel; throws a helpful error before `init`. */

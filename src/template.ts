@@ -57,7 +57,7 @@
  * its skeleton is (`Engine.thinJoin`).
  */
 import { normalizeText } from "./text.js";
-import { loadedKernel, type Kernel } from "./kernel.js";
+import { loadedKernel, privateKernel, type Kernel } from "./kernel.js";
 import { isWellFormed } from "./keys.js";
 import { templateOf, isHollow } from "./align.js";
 
@@ -658,10 +658,14 @@ function bigramsOf(t: Uint32Array, a: number, n: number, b: Uint32Array): void {
  * LSD radix sort of a block of keys by their top 22 bits (two passes of 11 bits), optionally with
  * their indexes, so that a batch of table or filter accesses sweeps memory in address order.
  * With the kernel loaded, blocks of KERNEL_SORT_MIN keys or more are sorted there (`minerSort`,
- * assembly/miner.ts: the same passes, so the same order); the arrays it returns are then views of
- * the kernel's memory, valid until the next kernel call.
+ * assembly/miner.ts: the same passes, so the same order), in a kernel instance of the Partition's
+ * own (`privateKernel`; Partitions may share one through a `SortKernel`), whose memory goes with
+ * them; the arrays it returns are then views of that memory, valid until its next sort.
  */
 export class Partition {
+  /** Where large blocks are sorted (made at the first of them). */
+  private readonly sk: SortKernel;
+  constructor(sk: SortKernel = new SortKernel()) { this.sk = sk; }
   /** The indexes of the keys last sorted `withIdx`, in their sorted order. */
   outIdx: Int32Array<ArrayBufferLike> = new Int32Array(0);
   /** `runs`: the distinct keys of the block last sorted and the length of each run. */
@@ -683,8 +687,9 @@ export class Partition {
     this.tk = new Uint32Array(c); this.ti = new Int32Array(c);
   }
   /** Keys [0, n) in order of their top 22 bits (their indexes into `outIdx` when withIdx). */
-  sort(keys: Uint32Array, withIdx: boolean, n: number, k: Kernel | null = loadedKernel()): Uint32Array {
-    if (k !== null && n >= KERNEL_SORT_MIN) {
+  sort(keys: Uint32Array, withIdx: boolean, n: number, kernel?: Kernel | null): Uint32Array {
+    const k = n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
+    if (k !== null) {
       const at = this.toKernel(k, keys, n);
       k.raw.minerSort(at, n, withIdx ? 1 : 0, 0);
       const w = at >>> 2;
@@ -711,8 +716,9 @@ export class Partition {
    * `runKeys`, the length of each run into `runCounts`; returns the number of runs. With
    * `withIdx`, `outIdx` holds the input index of every key in sorted order, for `scatter`.
    */
-  runs(keys: Uint32Array, n: number, withIdx = false, k: Kernel | null = loadedKernel()): number {
-    if (k !== null && n >= KERNEL_SORT_MIN) {
+  runs(keys: Uint32Array, n: number, withIdx = false, kernel?: Kernel | null): number {
+    const k = n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
+    if (k !== null) {
       const at = this.toKernel(k, keys, n);
       const nr = k.raw.minerSort(at, n, withIdx ? 1 : 0, 1), w = at >>> 2;
       this.runKeys = k.u32.subarray(w, w + nr);
@@ -764,6 +770,15 @@ export class Partition {
 }
 /** Fewer keys than this are sorted in JavaScript (a kernel call and two copies cost more there). */
 const KERNEL_SORT_MIN = 4096;
+
+/** A kernel instance for `Partition` sorts, made when first needed (null: no kernel loaded). */
+export class SortKernel {
+  private k: Kernel | null | undefined = undefined;
+  get(): Kernel | null {
+    if (this.k === undefined) this.k = privateKernel();
+    return this.k;
+  }
+}
 
 /** Growable Uint32 buffer. */
 export class Buf {
@@ -1122,7 +1137,8 @@ function kernelSpecific(k: Kernel, pool: Uint32Array, offs: Int32Array, b0: numb
 
 /** Scratch arrays of `blockSupports` (one per thread). */
 export class SupportScratch {
-  readonly part = new Partition();
+  readonly part: Partition;
+  constructor(sk?: SortKernel) { this.part = new Partition(sk); }
   readonly bk = new Buf();
   readonly bpos = new Buf();
   gc = new Int32Array(1 << 16);
@@ -3244,7 +3260,9 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   let pool = alloc32(Math.max(1024, Math.ceil(chars / 4.5))); // tokens: ~5.5 characters each
   const offs = helper === undefined ? new Int32Array(N + 1) : helper.sharedI32(N + 1);
   let used = 0;
-  const part = new Partition(), gk = new Buf(), bk = new Buf(), tk = new Buf();
+  // (one kernel instance of its own for the call's sorts: its memory goes with the call)
+  const sortKernel = new SortKernel();
+  const part = new Partition(sortKernel), gk = new Buf(), bk = new Buf(), tk = new Buf();
   const stamps = new StampSet();
   let counts: Int32Array = new Int32Array(BLOCK);
   for (let b0 = 0, k = 0; b0 < N; b0 += BLOCK, k++) {
@@ -3294,7 +3312,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   // cannot be a near-duplicate (Jaccard >= 0.8 shares 80 % of its 3-grams) of anything
   const recurring = helper === undefined ? new Uint8Array(N) : helper.shared8(N);
   const theta = eng.o.minSupport;
-  const ss = new SupportScratch();
+  const ss = new SupportScratch(sortKernel);
   if (helper !== undefined) {
     let maxTotal = 0;
     for (let b0 = 0; b0 < N; b0 += BLOCK) maxTotal = Math.max(maxTotal, offs[Math.min(N, b0 + BLOCK)] - offs[b0]);
@@ -3393,7 +3411,7 @@ export function mine(texts: readonly string[], opts: TemplateMinerOptions | unde
   for (let i = 0; i < N; i++) size[root[i]]++;
   const within = new U32Map(16, 2);
   // (by default only thin groups are looked at: a family with enough wording stays one group)
-  let sub = splitFamilies(eng, root, size, pool, offs, N, within, eng.o.splitSiblings ? 0 : eng.gCount);
+  let sub = splitFamilies(eng, root, size, pool, offs, N, within, eng.o.splitSiblings ? 0 : eng.gCount, sortKernel);
   // A thin group whose texts mostly carry a payload that recurs elsewhere is a frame around reused
   // material ("Translate into {language}: {text}" over passages also sent under other templates):
   // one group, a family of variants ("translate into french: <*>", "... german: <*>") as families
@@ -3529,7 +3547,7 @@ const CTX_SHARE = 0.7;
  * a column static when its values recur at the template's frequency level. Texts whose sub-key is
  * rare stay in the group. Returns each text's sub-group (a key), or -1; null when nothing splits.
  */
-function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Uint32Array, offs: Int32Array, N: number, within: U32Map, fromRoot: number): Float64Array | null {
+function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Uint32Array, offs: Int32Array, N: number, within: U32Map, fromRoot: number, sortKernel: SortKernel): Float64Array | null {
   const sc = eng.sc, stamps = new StampSet();
   let any = false;
   // only groups of long texts (the payload regime, as in `skeletonOf`): in short texts (log lines,
@@ -3545,7 +3563,7 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
   const at = new Int32Array(N).fill(-1);
   let total = 0;
   for (let i = 0; i < N; i++) if (big(root[i])) { at[i] = total; total += offs[i + 1] - offs[i]; }
-  const dfOf = new Int32Array(total), gk = new Buf(), part = new Partition();
+  const dfOf = new Int32Array(total), gk = new Buf(), part = new Partition(sortKernel);
   for (let i = 0, base = 0; i < N;) {
     gk.n = 0;
     for (; i < N && gk.n < DF_BATCH; i++) {

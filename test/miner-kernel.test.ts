@@ -210,4 +210,19 @@ describe("minerSort (WebAssembly) agrees with Partition's TypeScript radix sort"
       expect(Array.from(keys)).toEqual(Array.from(keysOf(n, n + distinct, distinct)));
     });
   }
+
+  it("sorts large blocks in a kernel instance of its own, so the shared kernel's memory does not grow", () => {
+    const shared = loadedKernel()!, before = shared.exports.memory.buffer.byteLength;
+    const n = 1_000_000, keys = keysOf(n, 99, 400_000);
+    const own = new Partition(), plain = new Partition();
+    const sorted = own.sort(keys, true, n);
+    expect(sorted.buffer).not.toBe(shared.exports.memory.buffer);
+    // (a kernel's memory, with room for the keys and three scratch words a key; the TypeScript
+    // sort's arrays are 4 bytes a key)
+    expect(sorted.buffer.byteLength).toBeGreaterThanOrEqual(16 * n);
+    expect(Array.from(sorted)).toEqual(Array.from(plain.sort(keys, true, n, null)));
+    expect(Array.from(own.outIdx)).toEqual(Array.from(plain.outIdx));
+    // 16 MB of keys and scratch went into the Partition's own instance, not the shared one
+    expect(shared.exports.memory.buffer.byteLength).toBe(before);
+  });
 });

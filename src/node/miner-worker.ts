@@ -16,7 +16,7 @@
  */
 import { workerData, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import {
-  SeenFilter, U32Map, Partition, SupportScratch, Scratch, Buf, StampSet,
+  SeenFilter, U32Map, Partition, SupportScratch, SortKernel, Scratch, Buf, StampSet,
   countBlock, blockSupports, blockKeys, tokenizeBlock,
 } from "../template.js";
 import { initSync } from "../kernel.js";
@@ -25,6 +25,8 @@ import { SENT, TOKENS, GRAMS, NEXT, FREED, FAILED, BEAT, RING, TOKENS_AHEAD, wor
 const { port, ctl } = workerData as { port: MessagePort; ctl: Int32Array };
 // the kernel tokenizes ASCII texts (tokenizeBlock); its scalar or SIMD build gives the same tokens
 initSync();
+// the sorts of both passes share one kernel instance of their own (it goes with this thread)
+const sortKernel = new SortKernel();
 const shared = (words: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(words * 4));
 
 let got = 0; // messages received
@@ -82,7 +84,7 @@ function countPass(n: number, block: number, seenBits: number, claims: Int32Arra
     else if (m.type === "pooled") ({ k: pooled, pool, offs } = m);
     else throw new Error(`pass 1 got a '${m.type}' message`);
   };
-  const sc = new Scratch(), out = new Buf(), keys = new Buf(), stamps = new StampSet(), part = new Partition();
+  const sc = new Scratch(), out = new Buf(), keys = new Buf(), stamps = new StampSet(), part = new Partition(sortKernel);
   const nb = Math.ceil(n / block);
   let tokAt = 0; // blocks before it are tokenized (or the caller's)
   for (let k = 0; k < nb; k++) {
@@ -120,7 +122,7 @@ function supportPass(m: Extract<ToWorker, { type: "supports" }>): void {
   const { pool, offs, recurring, n, block, theta, slots, ready } = m;
   const bf = new U32Map(16, 2);
   bf.adopt(m.bf.t, m.bf.size);
-  const s = new SupportScratch();
+  const s = new SupportScratch(sortKernel);
   const nb = Math.ceil(n / block);
   for (;;) {
     Atomics.add(ctl, BEAT, 1);
