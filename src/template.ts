@@ -688,7 +688,7 @@ export class Partition {
   }
   /** Keys [0, n) in order of their top 22 bits (their indexes into `outIdx` when withIdx). */
   sort(keys: Uint32Array, withIdx: boolean, n: number, kernel?: Kernel | null): Uint32Array {
-    const k = n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
+    const k = this.kernelFor(n, kernel);
     if (k !== null) {
       const at = this.toKernel(k, keys, n);
       k.raw.minerSort(at, n, withIdx ? 1 : 0, 0);
@@ -717,7 +717,7 @@ export class Partition {
    * `withIdx`, `outIdx` holds the input index of every key in sorted order, for `scatter`.
    */
   runs(keys: Uint32Array, n: number, withIdx = false, kernel?: Kernel | null): number {
-    const k = n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
+    const k = this.kernelFor(n, kernel);
     if (k !== null) {
       const at = this.toKernel(k, keys, n);
       const nr = k.raw.minerSort(at, n, withIdx ? 1 : 0, 1), w = at >>> 2;
@@ -760,6 +760,10 @@ export class Partition {
       const f = v[r];
       for (const e = j + len[r]; j < e; j++) out[pi[j]] = f;
     }
+  }
+  /** The kernel to sort n keys in: none below KERNEL_SORT_MIN, else the one given or this Partition's own. */
+  private kernelFor(n: number, kernel: Kernel | null | undefined): Kernel | null {
+    return n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
   }
   /** Copies keys [0, n) to the kernel's INPUT, with room for `minerSort`; returns their address. */
   private toKernel(k: Kernel, keys: Uint32Array, n: number): number {
@@ -3599,23 +3603,14 @@ function splitFamilies(eng: Engine, root: Int32Array, size: Int32Array, pool: Ui
       pa[wpos.n++] = at[i] + j;
     }
   }
-  const pk = part.sort(wk.a, true, wk.n), pi = part.outIdx;
-  let runs = 0;
-  for (let q = 0; q < wk.n; q++) if (q === 0 || pk[q] !== pk[q - 1]) runs++;
+  const runs = part.runs(wk.a, wk.n, true), rk = part.runKeys, rl = part.runCounts;
   within.reserve(within.size + runs);
+  // (keys equal in their top 22 bits may interleave, one key in two runs: every run is counted
+  // before any is read; then each run's count replaces its key, for `scatter`)
+  for (let r = 0; r < runs; r++) { const p = within.slot(rk[r]); within.t[p + 1] += rl[r]; }
+  for (let r = 0; r < runs; r++) rk[r] = within.t[within.find(rk[r]) + 1];
   const wc = new Int32Array(wk.n); // the within-group count of each listed 3-gram
-  // (keys equal in their top 22 bits may interleave: every run is counted before any is read)
-  for (let q = 0; q < wk.n;) {
-    const k = pk[q];
-    let e = q + 1;
-    while (e < wk.n && pk[e] === k) e++;
-    within.t[within.slot(k) + 1] += e - q;
-    q = e;
-  }
-  for (let q = 0; q < wk.n;) {
-    const k = pk[q], c = within.t[within.find(k) + 1];
-    do wc[pi[q++]] = c; while (q < wk.n && pk[q] === k);
-  }
+  part.scatter(wc);
   // contexts: how many of the group's 3-grams extend each of its 2-grams (left and right), and how
   // many of those are heavy (recur in `floor` texts, nearly all inside the group): heavy[at[i] + j]
   // for 3-gram j of text i (its first occurrence in the text)
