@@ -198,6 +198,116 @@ export function joinLongRuns(reps: readonly string[], idx: readonly number[], ro
   for (let r = 0; r < root.length; r++) root[r] = find(r);
 }
 
+/** Template mode: a template with at least this many static words takes in its instances (see `joinInstances`). */
+const INSTANCE_MIN_WORDS = 6;
+/** ... when its group has this many times the texts of the instance's ... */
+const INSTANCE_DOMINANCE = 4;
+/** ... and at least this many (a campaign's template, not a phrase a few free texts share). */
+const INSTANCE_MIN_GROUP = 10;
+
+/** A template's word without opening and closing punctuation (as the miner hashes tokens). */
+const bareWord = (w: string): string => (w === SLOT ? w : w.replace(/^[("'[]+/u, "").replace(/[.,;:!?)\]"']+$/u, "") || w);
+
+/**
+ * Whether template `g` (words, SLOT for a slot) generalises `s`: `s` is `g` with each slot filled
+ * by one or more words (slots of `s` among them), the words outside `g`'s slots matching in order
+ * and at `g`'s ends. Runs of `g`'s words are placed leftmost, which finds a match when one exists.
+ */
+function generalises(g: readonly string[], s: readonly string[]): boolean {
+  let i = 0, j = 0;
+  const n = g.length, m = s.length;
+  if (n === 0 || m <= n) return false;
+  while (i < n) {
+    if (g[i] === SLOT) { i++; continue; }
+    let e = i;
+    while (e < n && g[e] !== SLOT) e++;
+    const len = e - i, first = i === 0, last = e === n;
+    // where this run of words may start in s: at 0 for the first, at the end for the last, else
+    // anywhere after one filler word
+    let from = first ? 0 : j + 1, to = first ? 0 : m - len;
+    if (last) { if (m - len < from) return false; from = to = m - len; }
+    let at = -1;
+    for (let p = from; p <= to && at < 0; p++) {
+      let k = 0;
+      while (k < len && g[i + k] === s[p + k]) k++;
+      if (k === len) at = p;
+    }
+    if (at < 0) return false;
+    j = at + len;
+    i = e;
+  }
+  // a slot at g's end needs a word after the last run
+  return g[n - 1] !== SLOT || j < m;
+}
+
+/**
+ * Joins (in `root`) each group whose template is an instance of a much larger group's template:
+ * the larger one's words in order, its slots filled with words that the smaller one keeps as
+ * wording. A passage that other templates send too recurs about as often as the template itself
+ * when the pool of passages is small, and the miner then keeps it as wording in the few texts of
+ * one (template, passage) pair: "summarize the following text in three bullet points. you write
+ * code to describe ..." beside "summarize the following text in three bullet points. <*>". As a
+ * log parser matches a line to the templates it has (Drain, He et al., ICWS 2017, section III),
+ * such a group joins the largest group whose template it matches, when that group has
+ * INSTANCE_DOMINANCE times its texts and INSTANCE_MIN_GROUP or more, and its template
+ * INSTANCE_MIN_WORDS words or more. A group joins at most one, and only a group that nothing
+ * joined yet, so no chain links two large groups.
+ */
+export function joinInstances(reps: readonly string[], idx: readonly number[], root: Int32Array, size: Int32Array): void {
+  const find = (x: number): number => { while (root[x] !== x) { root[x] = root[root[x]]; x = root[x]; } return x; };
+  const comp = new Int32Array(root.length); // component root -> texts
+  const reps1 = new Int32Array(root.length); // component root -> reps
+  for (let r = 0; r < root.length; r++) { const c = find(r); comp[c] += size[r]; reps1[c]++; }
+  // general templates, by their first word (or last, when they open with a slot)
+  const words = (r: number): string[] => reps[r].split(" ").map(bareWord);
+  const byFirst = new Map<string, number[]>(), byLast = new Map<string, number[]>();
+  const gw = new Map<number, string[]>();
+  for (const r of idx) {
+    if (size[r] < INSTANCE_MIN_GROUP) continue;
+    const w = words(r);
+    let statics = 0;
+    for (const x of w) if (x !== SLOT) statics++;
+    if (statics < INSTANCE_MIN_WORDS || statics === w.length) continue;
+    gw.set(r, w);
+    const key = w[0] !== SLOT ? w[0] : w[w.length - 1];
+    if (key === SLOT) continue;
+    const m = w[0] !== SLOT ? byFirst : byLast;
+    let l = m.get(key);
+    if (l === undefined) m.set(key, l = []);
+    l.push(r);
+  }
+  if (gw.size === 0) return;
+  const joins: [number, number][] = [];
+  for (const r of idx) {
+    const t = reps[r], sp = t.indexOf(" ");
+    if (sp < 0) continue;
+    const a = bareWord(t.slice(0, sp)), b = bareWord(t.slice(t.lastIndexOf(" ") + 1));
+    const cands = [...(byFirst.get(a) ?? []), ...(byLast.get(b) ?? [])];
+    if (cands.length === 0) continue;
+    // (only a group that nothing joined yet: one that the near-duplicate or long-run joins
+    // made part of a larger whole is that whole's, and would carry it along)
+    const cr = find(r), mine = comp[cr];
+    if (reps1[cr] !== 1) continue;
+    let best = -1, bestSize = 0, w: string[] | null = null;
+    for (const g of cands) {
+      const cg = find(g), z = comp[cg];
+      if (cg === cr || z < INSTANCE_DOMINANCE * mine || z <= bestSize) continue;
+      w ??= words(r);
+      if (generalises(gw.get(g)!, w)) { best = cg; bestSize = z; }
+    }
+    if (best >= 0) joins.push([cr, best]);
+  }
+  for (const [c, g] of joins) if (find(c) === c) root[c] = find(g);
+  for (let r = 0; r < root.length; r++) root[r] = find(r);
+}
+
+/** Reps that are templates with words (not raw texts, not sibling templates, not the thin mark). */
+function templIdx(reps: readonly string[], rawRep: readonly number[], sibling: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < reps.length; r++) if (rawRep[r] === 0 && sibling[r] === 0 && reps[r].length > 2 && !isHollow(reps[r])) out.push(r);
+  return out;
+}
+
 /** Whether `t` has at least `k` space-separated words other than the slot mark `<*>`. */
 function hasWords(t: string, k: number): boolean {
   let n = 0, i = 0;
@@ -451,6 +561,7 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   const repSize = new Int32Array(reps.length);
   for (let i = 0; i < texts.length; i++) repSize[repOf[i]]++;
   if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx.filter((r) => rawRep[r] === 0), repRoot, repSize);
+  joinInstances(reps, templIdx(reps, rawRep, sibling), repRoot, repSize);
   const groupOf = new Int32Array(texts.length);
   for (let i = 0; i < texts.length; i++) groupOf[i] = repRoot[repOf[i]];
   const { labels, members } = compact(groupOf, texts.length);

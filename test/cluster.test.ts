@@ -1,7 +1,7 @@
 // cluster() in near-duplicate mode, and readable templates.
 import { describe, it, expect, beforeAll } from "vitest";
 import { initSync, shingles } from "../src/index";
-import { joinLongRuns, cluster, recallBanding } from "../src/cluster";
+import { joinLongRuns, joinInstances, cluster, recallBanding } from "../src/cluster";
 import { templateOf, commonPairs, isHollow, wordsIn, isFieldTemplate, fieldTemplateOf } from "../src/align";
 import fc from "fast-check";
 
@@ -172,6 +172,54 @@ describe("joinLongRuns: a single text or a small group joins a group but never b
     const root = new Int32Array(reps.length).map((_, i) => i);
     joinLongRuns(reps, reps.map((_, i) => i), root, Int32Array.from([9, 8, 7, 6, 5, 2, 1, 1]));
     expect(new Set(root).size).toBe(1);
+  });
+});
+
+describe("joinInstances: a group whose template is a much larger group's template with its slots filled joins it", () => {
+  const SUM = "summarize the following text in three bullet points.";
+  const P = "you write code to describe your command line interface. commander parses the arguments.";
+  const run = (reps: string[], size: number[], root = new Int32Array(reps.length).map((_, i) => i)): Int32Array => {
+    joinInstances(reps, reps.map((_, i) => i), root, Int32Array.from(size));
+    return root;
+  };
+  it("joins instances at either end and inside, and leaves what does not match alone", () => {
+    const reps = [
+      `${SUM} <*>`, // 0: the template (40 texts)
+      `${SUM} ${P}`, // 1: it, with a passage kept as wording (5 texts): joins 0
+      "given the passage <*> answer the question <*> in one line.", // 2: a template with slots inside (60)
+      `given the passage ${P} answer the question what does it parse? in one line.`, // 3: joins 2
+      `given the passage <*> here is a note <*> answer the question <*> in one line.`, // 4: slots of its own in a slot: joins 2
+      `${P} ${SUM}`, // 5: the words in another order: no
+      `summarize the following text in three points. ${P}`, // 6: a word of 0 missing: no
+      `${SUM}`, // 7: nothing in the slot: no
+      `given the passage ${P} answer the question what does it parse?`, // 8: 2's last words missing: no
+    ];
+    const root = run(reps, [40, 5, 60, 3, 2, 5, 5, 5, 5]);
+    expect(root[1]).toBe(0);
+    expect(root[3]).toBe(2);
+    expect(root[4]).toBe(2);
+    for (const r of [5, 6, 7, 8]) expect(root[r], `rep ${r}`).toBe(r);
+    expect(root[0]).toBe(0);
+    expect(root[2]).toBe(2);
+  });
+  it("needs a template of 6+ words, a group of 10+ texts with 4x the instance's, and an instance that nothing joined yet", () => {
+    const thin = run(["you are a <*>", "you are a senior engineer. review this code."], [100, 5]);
+    expect(thin[1]).toBe(1); // "you are a <*>": 3 words
+    const close = run([`${SUM} <*>`, `${SUM} ${P}`], [19, 5]);
+    expect(close[1]).toBe(1); // 19 < 4 x 5
+    const enough = run([`${SUM} <*>`, `${SUM} ${P}`], [20, 5]);
+    expect(enough[1]).toBe(0);
+    const small = run([`${SUM} <*>`, `${SUM} ${P}`], [9, 1]);
+    expect(small[1]).toBe(1); // 9 texts: a phrase a few free texts share, not a campaign
+    expect(run([`${SUM} <*>`, `${SUM} ${P}`], [10, 1])[1]).toBe(0);
+    // rep 1 already belongs with rep 2 (an earlier join): neither moves
+    const joined = run([`${SUM} <*>`, `${SUM} ${P}`, `<*> ${P}`], [40, 2, 3], Int32Array.from([0, 2, 2]));
+    expect(Array.from(joined)).toEqual([0, 2, 2]);
+  });
+  it("takes the largest of the templates that match", () => {
+    const root = run([`${SUM} <*>`, `summarize the following text <*> bullet points. <*>`, `${SUM} ${P}`], [30, 50, 4]);
+    expect(root[2]).toBe(1);
+    expect(root[0]).toBe(0); // the two templates are not joined to each other
   });
 });
 
