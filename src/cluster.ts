@@ -204,6 +204,8 @@ const INSTANCE_MIN_WORDS = 6;
 const INSTANCE_DOMINANCE = 4;
 /** ... and at least this many (a campaign's template, not a phrase a few free texts share). */
 const INSTANCE_MIN_GROUP = 10;
+/** Templates tried per instance and per its first (or last) word, largest first. */
+const INSTANCE_CANDIDATES = 64;
 
 /** A template's word without opening and closing punctuation (as the miner hashes tokens). */
 const bareWord = (w: string): string => (w === SLOT ? w : w.replace(/^[("'[]+/u, "").replace(/[.,;:!?)\]"']+$/u, "") || w);
@@ -277,23 +279,30 @@ export function joinInstances(reps: readonly string[], idx: readonly number[], r
     l.push(r);
   }
   if (gw.size === 0) return;
+  // (largest first, so that the first match is the one taken; each list is read up to
+  // INSTANCE_CANDIDATES deep, so that many templates opening with one word cost no more)
+  for (const m of [byFirst, byLast]) for (const l of m.values()) l.sort((x, y) => comp[find(y)] - comp[find(x)] || x - y);
   const joins: [number, number][] = [];
   for (const r of idx) {
     const t = reps[r], sp = t.indexOf(" ");
     if (sp < 0) continue;
     const a = bareWord(t.slice(0, sp)), b = bareWord(t.slice(t.lastIndexOf(" ") + 1));
-    const cands = [...(byFirst.get(a) ?? []), ...(byLast.get(b) ?? [])];
-    if (cands.length === 0) continue;
+    const first = byFirst.get(a), last = byLast.get(b);
+    if (first === undefined && last === undefined) continue;
     // (only a group that nothing joined yet: one that the near-duplicate or long-run joins
     // made part of a larger whole is that whole's, and would carry it along)
     const cr = find(r), mine = comp[cr];
     if (reps1[cr] !== 1) continue;
     let best = -1, bestSize = 0, w: string[] | null = null;
-    for (const g of cands) {
-      const cg = find(g), z = comp[cg];
-      if (cg === cr || z < INSTANCE_DOMINANCE * mine || z <= bestSize) continue;
-      w ??= words(r);
-      if (generalises(gw.get(g)!, w)) { best = cg; bestSize = z; }
+    for (const cands of [first, last]) {
+      if (cands === undefined) continue;
+      for (let q = 0; q < cands.length && q < INSTANCE_CANDIDATES; q++) {
+        const g = cands[q], cg = find(g), z = comp[cg];
+        if (z < INSTANCE_DOMINANCE * mine || z <= bestSize) break; // (the rest are smaller)
+        if (cg === cr) continue;
+        w ??= words(r);
+        if (generalises(gw.get(g)!, w)) { best = cg; bestSize = z; break; }
+      }
     }
     if (best >= 0) joins.push([cr, best]);
   }
