@@ -11,6 +11,11 @@
 import { normalizeText } from "./text.js";
 
 export const SLOT = "<*>";
+/**
+ * A template word without an opening bracket or quote and without closing punctuation, as the
+ * miner hashes tokens (`of:`, `of` and `of,` are one word), for matching templates' words.
+ */
+export const bareWord = (w: string): string => (w === SLOT ? w : w.replace(/^[("'[]/, "").replace(/[.,;:!?)\]"']+$/, "") || w);
 
 /** Words of a template other than the slot mark `<*>`. */
 export function wordsIn(template: string): number {

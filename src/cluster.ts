@@ -22,7 +22,7 @@
 import { MinHasher } from "./minhash.js";
 import { kernel, Algo, type KernelConfig } from "./kernel.js";
 import { checkOptions, describeValue, thresholdOption, intOption } from "./text.js";
-import { templateOf, fieldTemplateOf, isFieldTemplate, isHollow, SLOT } from "./align.js";
+import { templateOf, fieldTemplateOf, isFieldTemplate, isHollow, bareWord, SLOT } from "./align.js";
 import { mine, type MinerHelper } from "./template.js";
 
 /** A group of texts. `members` are indexes into the input; `template` marks slots with `<*>`. */
@@ -207,8 +207,6 @@ const INSTANCE_MIN_GROUP = 10;
 /** Templates tried per instance and per its first (or last) word, largest first. */
 const INSTANCE_CANDIDATES = 64;
 
-/** A template's word without opening and closing punctuation (as the miner hashes tokens). */
-const bareWord = (w: string): string => (w === SLOT ? w : w.replace(/^[("'[]+/u, "").replace(/[.,;:!?)\]"']+$/u, "") || w);
 
 /**
  * Whether template `g` (words, SLOT for a slot) generalises `s`: `s` is `g` with each slot filled

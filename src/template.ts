@@ -59,7 +59,7 @@
 import { normalizeText } from "./text.js";
 import { loadedKernel, privateKernel, type Kernel } from "./kernel.js";
 import { isWellFormed } from "./keys.js";
-import { templateOf, isHollow } from "./align.js";
+import { templateOf, isHollow, bareWord } from "./align.js";
 
 /** Options of the template miner (all optional). */
 export interface TemplateMinerOptions {
@@ -2803,14 +2803,13 @@ class Shared {
 
 /** Skeletons held by fewer than 1/MINOR of the texts of a group's most common one do not shape its template. */
 const MINOR = 20;
-const bare = (t: string): string => (t === "<*>" ? t : t.replace(/^[("'[]/, "").replace(/[.,;:!?)\]"']+$/, "") || t);
 
 /** LCS alignment of two templates: common tokens kept in order, the rest become one `<*>` per gap. */
 function lcsMerge(a: string[], b: string[]): string[] {
   const n = a.length, m = b.length;
   if (n * m > 1 << 22) return a;
   // tokens match without their opening and closing punctuation, as they are hashed
-  const ka = a.map(bare), kb = b.map(bare);
+  const ka = a.map(bareWord), kb = b.map(bareWord);
   const L = new Int32Array((n + 1) * (m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
