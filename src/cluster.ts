@@ -251,9 +251,10 @@ function generalises(g: readonly string[], s: readonly string[]): boolean {
  * such a group joins the largest group whose template it matches, when that group has
  * INSTANCE_DOMINANCE times its texts and INSTANCE_MIN_GROUP or more, and its template
  * INSTANCE_MIN_WORDS words or more. A group joins at most one, and only a group that nothing
- * joined yet, so no chain links two large groups.
+ * joined yet, so no chain links two large groups. Returns 1 for each rep that joined.
  */
-export function joinInstances(reps: readonly string[], idx: readonly number[], root: Int32Array, size: Int32Array): void {
+export function joinInstances(reps: readonly string[], idx: readonly number[], root: Int32Array, size: Int32Array): Uint8Array {
+  const joined = new Uint8Array(root.length);
   const find = (x: number): number => { while (root[x] !== x) { root[x] = root[root[x]]; x = root[x]; } return x; };
   const comp = new Int32Array(root.length); // component root -> texts
   const reps1 = new Int32Array(root.length); // component root -> reps
@@ -276,7 +277,7 @@ export function joinInstances(reps: readonly string[], idx: readonly number[], r
     if (l === undefined) m.set(key, l = []);
     l.push(r);
   }
-  if (gw.size === 0) return;
+  if (gw.size === 0) return joined;
   // (largest first, so that the first match is the one taken; each list is read up to
   // INSTANCE_CANDIDATES deep, so that many templates opening with one word cost no more)
   for (const m of [byFirst, byLast]) for (const l of m.values()) l.sort((x, y) => comp[find(y)] - comp[find(x)] || x - y);
@@ -302,10 +303,11 @@ export function joinInstances(reps: readonly string[], idx: readonly number[], r
         if (generalises(gw.get(g)!, w)) { best = cg; bestSize = z; break; }
       }
     }
-    if (best >= 0) joins.push([cr, best]);
+    if (best >= 0) { joins.push([cr, best]); joined[r] = 1; }
   }
   for (const [c, g] of joins) if (find(c) === c) root[c] = find(g);
   for (let r = 0; r < root.length; r++) root[r] = find(r);
+  return joined;
 }
 
 /** Reps that are templates with words (not raw texts, not sibling templates, not the thin mark). */
@@ -567,8 +569,11 @@ export function clusterWith(texts: readonly string[], opts: ClusterOptions | und
   for (let k = 0; k < wordyIdx.length; k++) repRoot[wordyIdx[k]] = wordyIdx[subRoots[k]];
   const repSize = new Int32Array(reps.length);
   for (let i = 0; i < texts.length; i++) repSize[repOf[i]]++;
-  if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx.filter((r) => rawRep[r] === 0), repRoot, repSize);
-  joinInstances(reps, templIdx(reps, rawRep, sibling), repRoot, repSize);
+  // (instances first: a group that is a template with a passage kept as wording holds the
+  // passage's runs, which other templates' instances hold too; once it is its template's, its
+  // runs must not join templates through the passage)
+  const instance = joinInstances(reps, templIdx(reps, rawRep, sibling), repRoot, repSize);
+  if (LONG_RUN > 0) joinLongRuns(reps, wordyIdx.filter((r) => rawRep[r] === 0 && instance[r] === 0), repRoot, repSize);
   const groupOf = new Int32Array(texts.length);
   for (let i = 0; i < texts.length; i++) groupOf[i] = repRoot[repOf[i]];
   const { labels, members } = compact(groupOf, texts.length);
