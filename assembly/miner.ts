@@ -381,14 +381,13 @@ export function minerSpecific(counts: usize, docs: i32, toks: usize, gc: usize, 
 @inline function histAt(at: usize, n: i32): usize { return at + (<usize>n << 4); }
 
 /**
- * Sorts the `n` u32 keys at `at` by their top 22 bits, stably. Room: the keys at `at`, then three
- * regions of n words (`tk`, `ti`, `oi`) and 2 x 2049 words of histograms. Afterwards the sorted
- * keys are at `at`; with `withIdx`, the input index of each at `oi` (at + 12n). With `runs`,
- * equal adjacent keys are then folded into runs: the distinct keys at `at`, the length of each
- * run at `at + 4n` (returns the number of runs; the indexes at `oi` stay one per key); else
- * returns n.
+ * Sorts the `n` u32 keys at `at` by their top 22 bits, stably, and folds equal adjacent keys into
+ * runs. Room: the keys at `at`, then three regions of n words (`tk`, `ti`, `oi`) and 2 x 2049
+ * words of histograms. Afterwards the distinct keys of the runs are at `at` and the length of each
+ * run at `at + 4n`; returns the number of runs. With `withIdx`, the input index of every key, in
+ * sorted order, is at `oi` (at + 12n).
  */
-export function minerSort(at: usize, n: i32, withIdx: bool, runs: bool): i32 {
+export function minerSort(at: usize, n: i32, withIdx: bool): i32 {
   const tk = at + (<usize>n << 2), ti = at + (<usize>n << 3), oi = at + <usize>n * 12;
   const h = histAt(at, n), h2 = h + 2049 * 4;
   memory.fill(h, 0, 2 * 2049 * 4);
@@ -435,7 +434,6 @@ export function minerSort(at: usize, n: i32, withIdx: bool, runs: bool): i32 {
       store<u32>(at + (<usize>d << 2), k);
     }
   }
-  if (!runs) return n;
   let nr: i32 = 0;
   for (let j = 0; j < n;) {
     const k = load<u32>(at + (<usize>j << 2));

@@ -25,7 +25,7 @@ export interface KernelExports {
   minerKeys(counts: number, docs: number, toks: number, keys: number, all: number, table: number, bits: number, two: number): number;
   minerPairs(counts: number, docs: number, toks: number, gc: number, theta: number, keys: number, pos: number, rec: number, posBase: number): number;
   minerSpecific(counts: number, docs: number, toks: number, gc: number, bv: number, theta: number, sp: number, det: number, shared: number, wild: number): void;
-  minerSort(at: number, n: number, withIdx: number, runs: number): number;
+  minerSort(at: number, n: number, withIdx: number): number;
   minerScatter(at: number, n: number, nr: number): void;
 }
 

@@ -660,7 +660,8 @@ function bigramsOf(t: Uint32Array, a: number, n: number, b: Uint32Array): void {
  * With the kernel loaded, blocks of KERNEL_SORT_MIN keys or more are sorted there (`minerSort`,
  * assembly/miner.ts: the same passes, so the same order), in a kernel instance of the Partition's
  * own (`privateKernel`; Partitions may share one through a `SortKernel`), whose memory goes with
- * them; the arrays it returns are then views of that memory, valid until its next sort.
+ * them; `runKeys`, `runCounts` and `outIdx` are then views of that memory, valid until its next
+ * sort.
  */
 export class Partition {
   /** Where large blocks are sorted (made at the first of them). */
@@ -686,16 +687,8 @@ export class Partition {
     this.keys = new Uint32Array(c); this.idx = new Int32Array(c);
     this.tk = new Uint32Array(c); this.ti = new Int32Array(c);
   }
-  /** Keys [0, n) in order of their top 22 bits (their indexes into `outIdx` when withIdx). */
-  sort(keys: Uint32Array, withIdx: boolean, n: number, kernel?: Kernel | null): Uint32Array {
-    const k = this.kernelFor(n, kernel);
-    if (k !== null) {
-      const at = this.toKernel(k, keys, n);
-      k.raw.minerSort(at, n, withIdx ? 1 : 0, 0);
-      const w = at >>> 2;
-      if (withIdx) this.outIdx = k.i32.subarray(w + 3 * n, w + 4 * n);
-      return k.u32.subarray(w, w + n);
-    }
+  /** Keys [0, n) in order of their top 22 bits, here (their indexes into `outIdx` when withIdx). */
+  private sort(keys: Uint32Array, withIdx: boolean, n: number): Uint32Array {
     this.ensure(n);
     const h = this.hist, h2 = this.hist2, tk = this.tk, ti = this.ti, out = this.keys, oi = this.idx;
     // both passes' histograms in one read of the keys
@@ -712,22 +705,26 @@ export class Partition {
     return out.subarray(0, n);
   }
   /**
-   * `sort`, then each run of equal adjacent keys folded into one: the distinct keys into
-   * `runKeys`, the length of each run into `runCounts`; returns the number of runs. With
-   * `withIdx`, `outIdx` holds the input index of every key in sorted order, for `scatter`.
+   * Keys [0, n) sorted by their top 22 bits, then each run of equal adjacent keys folded into one:
+   * the distinct keys into `runKeys`, the length of each run into `runCounts`; returns the number
+   * of runs. With `withIdx`, `outIdx` holds the input index of every key in sorted order (so
+   * keys[outIdx[j]] is the sorted order), for `scatter`. `kernel`: null sorts here, a kernel
+   * there (tests); by default, large blocks go to this Partition's own kernel.
    */
   runs(keys: Uint32Array, n: number, withIdx = false, kernel?: Kernel | null): number {
-    const k = this.kernelFor(n, kernel);
+    const k = n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
     if (k !== null) {
-      const at = this.toKernel(k, keys, n);
-      const nr = k.raw.minerSort(at, n, withIdx ? 1 : 0, 1), w = at >>> 2;
+      k.ensureInput(16 * n + 2 * 2049 * 4);
+      const at = k.INPUT;
+      k.u32.set(keys.subarray(0, n), at >>> 2);
+      const nr = k.raw.minerSort(at, n, withIdx ? 1 : 0), w = at >>> 2;
       this.runKeys = k.u32.subarray(w, w + nr);
       this.runCounts = k.i32.subarray(w + n, w + n + nr);
       if (withIdx) this.outIdx = k.i32.subarray(w + 3 * n, w + 4 * n);
       this.last = { k, at, n, nr };
       return nr;
     }
-    const pk = this.sort(keys, withIdx, n, null);
+    const pk = this.sort(keys, withIdx, n);
     // (in place: run j is written at or before its first key)
     const rc = this.ti;
     let nr = 0;
@@ -760,16 +757,6 @@ export class Partition {
       const f = v[r];
       for (const e = j + len[r]; j < e; j++) out[pi[j]] = f;
     }
-  }
-  /** The kernel to sort n keys in: none below KERNEL_SORT_MIN, else the one given or this Partition's own. */
-  private kernelFor(n: number, kernel: Kernel | null | undefined): Kernel | null {
-    return n < KERNEL_SORT_MIN ? null : kernel === undefined ? this.sk.get() : kernel;
-  }
-  /** Copies keys [0, n) to the kernel's INPUT, with room for `minerSort`; returns their address. */
-  private toKernel(k: Kernel, keys: Uint32Array, n: number): number {
-    k.ensureInput(16 * n + 2 * 2049 * 4);
-    k.u32.set(keys.subarray(0, n), k.INPUT >>> 2);
-    return k.INPUT;
   }
 }
 /** Fewer keys than this are sorted in JavaScript (a kernel call and two copies cost more there). */

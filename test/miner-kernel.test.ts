@@ -176,26 +176,32 @@ describe("minerSort (WebAssembly) agrees with Partition's TypeScript radix sort"
       const kernel = loadedKernel();
       expect(kernel).not.toBeNull();
       const a = new Partition(), b = new Partition();
-      const ka = Array.from(a.sort(keys, true, n, kernel)), ia = Array.from(a.outIdx);
-      const kb = Array.from(b.sort(keys, true, n, null)), ib = Array.from(b.outIdx);
-      expect(ka).toEqual(kb);
+      const ra = a.runs(keys, n, true, kernel), ia = Array.from(a.outIdx);
+      expect(a.runKeys.buffer).toBe(kernel!.exports.memory.buffer); // (sorted in the kernel indeed)
+      const rb = b.runs(keys, n, true, null), ib = Array.from(b.outIdx);
+      // the same order: the same input index at every sorted position
       expect(ia).toEqual(ib);
+      expect(ib.length).toBe(n);
+      const kb = ib.map((i) => keys[i]);
       // sorted by the top 22 bits, and stable: equal prefixes keep input order
       for (let i = 1; i < n; i++) {
         expect(kb[i - 1] >>> 10 <= kb[i] >>> 10).toBe(true);
         if (kb[i - 1] >>> 10 === kb[i] >>> 10) expect(ib[i - 1] < ib[i]).toBe(true);
       }
-      for (let i = 0; i < n; i++) expect(kb[i]).toBe(keys[ib[i]]);
-      const viaKernel = a.sort(keys, false, n, kernel);
-      expect(viaKernel.buffer).toBe(kernel!.exports.memory.buffer); // (sorted in the kernel indeed)
-      expect(Array.from(viaKernel)).toEqual(kb);
-      const ra = a.runs(keys, n, kernel), rb = b.runs(keys, n, null);
+      // the same runs, and they are the sorted keys with equal neighbours folded
       expect(ra).toBe(rb);
       expect(Array.from(a.runKeys)).toEqual(Array.from(b.runKeys));
       expect(Array.from(a.runCounts)).toEqual(Array.from(b.runCounts));
-      let total = 0;
-      for (let j = 0; j < rb; j++) total += b.runCounts[j];
-      expect(total).toBe(n);
+      const unfolded: number[] = [];
+      for (let j = 0; j < rb; j++) {
+        if (j > 0) expect(b.runKeys[j]).not.toBe(b.runKeys[j - 1]);
+        for (let c = 0; c < b.runCounts[j]; c++) unfolded.push(b.runKeys[j]);
+      }
+      expect(unfolded).toEqual(kb);
+      // without indexes, the same runs
+      expect(a.runs(keys, n, false, kernel)).toBe(rb);
+      expect(Array.from(a.runKeys)).toEqual(Array.from(b.runKeys));
+      expect(Array.from(a.runCounts)).toEqual(Array.from(b.runCounts));
       // runs with indexes, then a value a run written back to every key's input position
       for (const [part, kern] of [[a, kernel], [b, null]] as const) {
         const nr = part.runs(keys, n, true, kern);
@@ -215,13 +221,14 @@ describe("minerSort (WebAssembly) agrees with Partition's TypeScript radix sort"
     const shared = loadedKernel()!, before = shared.exports.memory.buffer.byteLength;
     const n = 1_000_000, keys = keysOf(n, 99, 400_000);
     const own = new Partition(), plain = new Partition();
-    const sorted = own.sort(keys, true, n);
-    expect(sorted.buffer).not.toBe(shared.exports.memory.buffer);
+    const runs = own.runs(keys, n, true);
+    expect(own.runKeys.buffer).not.toBe(shared.exports.memory.buffer);
     // (a kernel's memory, with room for the keys and three scratch words a key; the TypeScript
     // sort's arrays are 4 bytes a key)
-    expect(sorted.buffer.byteLength).toBeGreaterThanOrEqual(16 * n);
-    expect(Array.from(sorted)).toEqual(Array.from(plain.sort(keys, true, n, null)));
+    expect(own.runKeys.buffer.byteLength).toBeGreaterThanOrEqual(16 * n);
+    expect(runs).toBe(plain.runs(keys, n, true, null));
     expect(Array.from(own.outIdx)).toEqual(Array.from(plain.outIdx));
+    expect(Array.from(own.runKeys)).toEqual(Array.from(plain.runKeys));
     // 16 MB of keys and scratch went into the Partition's own instance, not the shared one
     expect(shared.exports.memory.buffer.byteLength).toBe(before);
   });
